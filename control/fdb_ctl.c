@@ -133,32 +133,38 @@ fdb_delete(struct vs_fdb *f, struct vs_fdb_entry *e, uint64_t token)
 	f->count--;
 }
 
-/* Delete every entry for which match() says so. */
+/*
+ * Delete every entry for which match() says so. Matches are collected first
+ * and deleted after the iteration: a delete moves the last key of the
+ * bucket's chain (extendable buckets) into the freed place, behind the
+ * iterator, which would then never see it. The matches are staged in the
+ * unused part of the deferred FIFO, where their deletions go: live entries
+ * plus pending deletes never exceed the capacity.
+ */
 static unsigned
 fdb_delete_if(struct vs_fdb *f, struct rte_rcu_qsbr *qsv,
 	      bool (*match)(const struct vs_fdb_entry *e, const void *arg), const void *arg)
 {
 	const void *key;
 	void *data;
-	uint32_t next = 0;
-	unsigned n = 0;
-	uint64_t token = 0;
-	bool started = false;
+	uint32_t next = 0, staged = 0, first = f->def_head + f->def_n;
+	unsigned n = f->count;
+	uint64_t token;
 
 	while (rte_hash_iterate(f->hash, &key, &data, &next) >= 0) {
 		struct vs_fdb_entry *e = data;
 
-		if (!match(e, arg))
-			continue;
-		if (!started) {
-			/* One grace period for the whole batch. */
-			token = rte_rcu_qsbr_start(qsv);
-			started = true;
-		}
-		fdb_delete(f, e, token);
-		n++;
+		if (match(e, arg))
+			f->deferred[(first + staged++) % f->capacity].idx = e - f->entries;
 	}
-	return n;
+	if (staged == 0)
+		return 0;
+	/* One grace period for the whole batch. fdb_delete() writes slot
+	 * def_head + def_n, never past the staged slot i just read. */
+	token = rte_rcu_qsbr_start(qsv);
+	for (uint32_t i = 0; i < staged; i++)
+		fdb_delete(f, &f->entries[f->deferred[(first + i) % f->capacity].idx], token);
+	return n - f->count;
 }
 
 struct age_arg {

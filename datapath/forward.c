@@ -94,7 +94,7 @@ flood(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_m
 	const struct vs_dp_tables *t = pmd->tables;
 	const struct vs_dp_bridge *br = &t->bridges[t->ports[in_slot].bridge];
 	uint16_t same[VS_MAX_PORTS], other[VS_MAX_PORTS];
-	uint16_t n_same = 0, n_other = 0, i;
+	uint16_t n_same = 0, n_other = 0, n_patch = 0, i;
 	int other_want = tagged ? VS_EGRESS_UNTAGGED : VS_EGRESS_TAGGED;
 	struct rte_mbuf *c;
 
@@ -109,6 +109,7 @@ flood(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_m
 			continue;
 		if (t->ports[s].kind == VS_DP_PATCH) {
 			/* The next bridge may rewrite it: a private copy. */
+			n_patch++;
 			c = rte_pktmbuf_copy(m, pmd->pool, 0, UINT32_MAX);
 			if (c == NULL || encap(c, tagged, eg, vlan) < 0) {
 				if (c == NULL)
@@ -140,7 +141,7 @@ flood(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_m
 		}
 	}
 	if (n_same == 0) {
-		if (n_other == 0)
+		if (n_other == 0 && n_patch == 0)
 			pmd->counters[in_slot].drops[VS_DROP_NO_OUTPUT]++;
 		rte_pktmbuf_free(m);
 		return;

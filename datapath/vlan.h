@@ -18,7 +18,8 @@
 static inline int
 vs_vlan_in_trunks(const struct vs_dp_vlan *v, uint16_t vid)
 {
-	return v->all || (v->trunks[vid >> 6] >> (vid & 63)) & 1;
+	/* VID 4095 is reserved (802.1Q): no VLAN, even on an all-VLAN trunk. */
+	return vid <= VS_VLAN_ID_MAX && (v->all || (v->trunks[vid >> 6] >> (vid & 63)) & 1);
 }
 
 /*
