@@ -33,6 +33,8 @@
 #define MAX_FILE_SIZE (16u << 20)       /* a config is a few KiB; refuse to slurp a disk image */
 #define CPU_ONLINE_PATH "/sys/devices/system/cpu/online"
 #define NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-"
+#define DEFAULT_SOCKET_MODE 0660        /* control.socket_mode and vhost-user socket_mode */
+#define NUMA_MAX 7                      /* highest NUMA node a vhost port's numa may name */
 
 /*
  * Online-CPU override from vs_config_set_online_cpus(), so tests do not
@@ -130,6 +132,7 @@ static const struct num_spec cpu_spec = { "a CPU number", "core ", 0, VS_MAX_COR
 static const struct num_spec auto_cpu_spec = {
 	"'auto' or a CPU number", "core ", 0, VS_MAX_CORES - 1
 };
+static const struct num_spec numa_spec = { "'auto' or a NUMA node", "NUMA node ", 0, NUMA_MAX };
 
 /*
  * Parse the n bytes at s as a decimal integer within spec. Numbers that
@@ -185,6 +188,31 @@ parse_auto_num(const char *s, const struct num_spec *spec, uint64_t auto_val, ui
 		return 0;
 	}
 	return parse_num(s, spec, out, why, len);
+}
+
+/*
+ * Unix permission bits in octal, whether YAML saw 0660 or "0660" or 660 (a
+ * mode is always octal, so the leading 0 is optional), or 0o660.
+ * setuid/setgid/sticky are refused: a socket has no use for them.
+ */
+static int
+parse_mode(const char *s, unsigned *out, char *why, size_t len)
+{
+	char c[CLIP_BUF];
+	const char *d = strncmp(s, "0o", 2) == 0 ? s + 2 : s;
+	unsigned v = 0;
+
+	if (*d == '\0' || strspn(d, "01234567") != strlen(d))
+		goto bad;
+	for (; *d != '\0'; d++) {
+		v = v * 8 + (unsigned)(*d - '0');
+		if (v > 0777)
+			goto bad;
+	}
+	*out = v;
+	return 0;
+bad:
+	return fmt(why, len, "expected octal permission bits 0000..0777, got '%s'", clip(c, s));
 }
 
 /*
@@ -273,6 +301,10 @@ enum port_key_id {
 	PK_DEVARGS,
 	PK_IFACE,
 	PK_PEER,
+	PK_PATH,
+	PK_QUEUES,
+	PK_NUMA,
+	PK_SOCKET_MODE,
 	PK_RXQ,
 	PK_TXQ,
 	PK_MTU,
@@ -288,12 +320,18 @@ enum port_key_id {
 #define T_DPDK (1u << VS_PORT_DPDK)
 #define T_AF_XDP (1u << VS_PORT_AF_XDP)
 #define T_PATCH (1u << VS_PORT_PATCH)
-#define T_ALL (T_DPDK | T_AF_XDP | T_PATCH)
+#define T_VHOST_USER (1u << VS_PORT_VHOST_USER)
+#define T_VHOST_USER_CLIENT (1u << VS_PORT_VHOST_USER_CLIENT)
+#define T_VHOST (T_VHOST_USER | T_VHOST_USER_CLIENT)
+#define T_ALL (T_DPDK | T_AF_XDP | T_PATCH | T_VHOST)
 #define T_NIC (T_DPDK | T_AF_XDP)       /* ports with real queues and descriptors */
 
 /* Keep in the order of port_keys[]: it is the list shown for an unknown key. */
-#define PORT_KEY_LIST "type, devargs, iface, peer, rxq, txq, mtu, rx_desc, tx_desc, " \
-	"tag, trunks, native, vlan_mode"
+#define PORT_KEY_LIST "type, devargs, iface, peer, path, queues, numa, socket_mode, rxq, txq, " \
+	"mtu, rx_desc, tx_desc, tag, trunks, native, vlan_mode"
+
+/* Keep in the order of port_type_names[]. */
+#define PORT_TYPE_LIST "dpdk, af_xdp, patch, vhost-user, vhost-user-client"
 
 /* One vs_port_cfg_set() key. */
 static const struct port_key {
@@ -309,11 +347,18 @@ static const struct port_key {
 	[PK_DEVARGS] = { .key = "devargs", .types = T_DPDK },
 	[PK_IFACE] = { .key = "iface", .types = T_AF_XDP },
 	[PK_PEER] = { .key = "peer", .types = T_PATCH },
+	[PK_PATH] = { .key = "path", .types = T_VHOST },
+	/* Queue pairs, not rxq/txq: the guest's virtio driver decides how many it uses. */
+	[PK_QUEUES] = { "queues", T_VHOST, true, offsetof(struct vs_port_cfg, queues),
+			{ "an integer", "", 1, VS_MAX_QUEUES }, false, 1 },
+	[PK_NUMA] = { .key = "numa", .types = T_VHOST },
+	/* vhost-user-client connects to QEMU's socket: it has no socket of its own to chmod. */
+	[PK_SOCKET_MODE] = { .key = "socket_mode", .types = T_VHOST_USER },
 	[PK_RXQ] = { "rxq", T_NIC, true, offsetof(struct vs_port_cfg, rxq),
 		     { "an integer", "", 1, VS_MAX_QUEUES }, false, 1 },
 	[PK_TXQ] = { "txq", T_NIC, true, offsetof(struct vs_port_cfg, txq),
 		     { "an integer", "", 0, VS_MAX_QUEUES }, false, 0 },
-	[PK_MTU] = { "mtu", T_NIC, true, offsetof(struct vs_port_cfg, mtu),
+	[PK_MTU] = { "mtu", T_NIC | T_VHOST, true, offsetof(struct vs_port_cfg, mtu),
 		     { "an integer", "", 68, 9702 }, false, VS_DEFAULT_MTU },
 	[PK_RX_DESC] = { "rx_desc", T_NIC, true, offsetof(struct vs_port_cfg, rx_desc),
 			 { "a power of two", "", 64, 4096 }, true, VS_DEFAULT_RX_DESC },
@@ -329,6 +374,8 @@ static const char *const port_type_names[VS_PORT_TYPE_COUNT] = {
 	[VS_PORT_DPDK] = "dpdk",
 	[VS_PORT_AF_XDP] = "af_xdp",
 	[VS_PORT_PATCH] = "patch",
+	[VS_PORT_VHOST_USER] = "vhost-user",
+	[VS_PORT_VHOST_USER_CLIENT] = "vhost-user-client",
 };
 
 const char *
@@ -368,6 +415,12 @@ port_key_is_set(struct vs_port_cfg *p, const struct port_key *k)
 		return p->iface[0] != '\0';
 	if (k == &port_keys[PK_PEER])
 		return p->peer[0] != '\0';
+	if (k == &port_keys[PK_PATH])
+		return p->path[0] != '\0';
+	if (k == &port_keys[PK_NUMA])
+		return p->numa != -1;
+	if (k == &port_keys[PK_SOCKET_MODE])
+		return p->socket_mode != DEFAULT_SOCKET_MODE;
 	return false;
 }
 
@@ -385,7 +438,7 @@ port_set_type(struct vs_port_cfg *p, const char *value, char *why, size_t len)
 		if (strcmp(value, port_type_names[t]) == 0)
 			break;
 	if (t == VS_PORT_TYPE_COUNT)
-		return fmt(why, len, "unknown port type '%s' (expected one of: dpdk, af_xdp, patch)",
+		return fmt(why, len, "unknown port type '%s' (expected one of: " PORT_TYPE_LIST ")",
 			   clip(c, value));
 	for (i = 0; i < PK_COUNT; i++)
 		if (!(port_keys[i].types & (1u << t)) && port_key_is_set(p, &port_keys[i]))
@@ -418,7 +471,7 @@ port_set(struct vs_port_cfg *p, const char *key, const char *value, char *why, s
 	uint64_t bm[64] = { 0 };
 	uint64_t v;
 	size_t n;
-	unsigned i;
+	unsigned i, mode;
 
 	for (i = 0; i < PK_COUNT; i++)
 		if (strcmp(key, port_keys[i].key) == 0)
@@ -460,6 +513,33 @@ port_set(struct vs_port_cfg *p, const char *key, const char *value, char *why, s
 		if (check_name(value, why, len) < 0)
 			return -EINVAL;
 		strcpy(p->peer, value);
+		return 0;
+	case PK_PATH:
+		/* Relative to what? vswitchd's cwd is not QEMU's, and changes under systemd. */
+		if (value[0] != '/')
+			return fmt(why, len, "expected an absolute socket path, got '%s'", clip(c, value));
+		n = strlen(value);
+		if (n >= sizeof(p->path))
+			return fmt(why, len, "socket path too long (%zu bytes, max %zu)",
+				   n, sizeof(p->path) - 1);
+		/* A newline would split log lines and vsctl output; NUL cannot reach here. */
+		if (strchr(value, '\n') != NULL)
+			return fmt(why, len, "socket path contains a newline");
+		memcpy(p->path, value, n + 1);
+		return 0;
+	case PK_NUMA:
+		if (strcmp(value, "auto") == 0) {
+			p->numa = -1;
+			return 0;
+		}
+		if (parse_num(value, &numa_spec, &v, why, len) < 0)
+			return -EINVAL;
+		p->numa = (int16_t)v;
+		return 0;
+	case PK_SOCKET_MODE:
+		if (parse_mode(value, &mode, why, len) < 0)
+			return -EINVAL;
+		p->socket_mode = (uint16_t)mode;
 		return 0;
 	case PK_TAG:
 		if (parse_num(value, &vid_spec, &v, why, len) < 0)
@@ -559,6 +639,18 @@ port_check(const struct vs_port_cfg *p, struct port_problem *pb)
 		if (strcmp(p->peer, p->name) == 0)
 			return fmt(pb->why, sizeof(pb->why), "a patch port cannot be its own peer");
 		break;
+	case VS_PORT_VHOST_USER:
+		pb->key = "path";
+		pb->cond = "for a port of type vhost-user";
+		if (p->path[0] == '\0')
+			return -EINVAL;
+		break;
+	case VS_PORT_VHOST_USER_CLIENT:
+		pb->key = "path";
+		pb->cond = "for a port of type vhost-user-client";
+		if (p->path[0] == '\0')
+			return -EINVAL;
+		break;
 	default:
 		pb->key = "type";
 		return -EINVAL;
@@ -639,6 +731,9 @@ vs_port_cfg_init(struct vs_port_cfg *port, const char *name)
 	memset(port, 0, sizeof(*port));
 	copy_name(port->name, name);
 	port->type = VS_PORT_TYPE_COUNT;        /* no default: type= is required */
+	port->queues = 1;
+	port->numa = -1;                        /* auto */
+	port->socket_mode = DEFAULT_SOCKET_MODE;
 	port->rxq = 1;
 	port->txq = 0;
 	port->mtu = VS_DEFAULT_MTU;
@@ -1001,6 +1096,7 @@ struct port_ref {
 	unsigned bridge;                /* index in cfg->bridges */
 	const struct ynode *name;       /* value node of its name */
 	const struct ynode *peer;       /* value node of its peer, or NULL */
+	const struct ynode *sock;       /* value node of its vhost socket path, or NULL */
 	char path[YPATH_MAX];           /* "bridges[0].ports[1] 'p1'" */
 };
 
@@ -1388,16 +1484,14 @@ load_pmd(struct loader *ld, const struct ynode *n)
 	return 0;
 }
 
-/* Unix permission bits in octal, whether YAML saw 0660 or "0660" or 660. */
 static int
 load_control(struct loader *ld, const struct ynode *n)
 {
 	static const char *const keys[] = { "socket", "socket_mode", NULL };
 	struct vs_config *cfg = ld->cfg;
 	const struct ynode *m;
-	char c[CLIP_BUF];
-	const char *s, *d;
-	unsigned v = 0;
+	char why[WHY_MAX];
+	const char *s;
 	int rc;
 
 	rc = want_map(ld, n, "control", true);
@@ -1414,19 +1508,9 @@ load_control(struct loader *ld, const struct ynode *n)
 		return 0;
 	if (want_scalar(ld, m, "control.socket_mode", &s) < 0)
 		return -EINVAL;
-	d = strncmp(s, "0o", 2) == 0 ? s + 2 : s;
-	if (*d == '\0' || strspn(d, "01234567") != strlen(d))
-		goto bad;
-	for (; *d != '\0'; d++) {
-		v = v * 8 + (unsigned)(*d - '0');
-		if (v > 0777)
-			goto bad;
-	}
-	cfg->control.socket_mode = v;
+	if (parse_mode(s, &cfg->control.socket_mode, why, sizeof(why)) < 0)
+		return lerr(ld, m, "control.socket_mode", "%s", why);
 	return 0;
-bad:
-	return lerr(ld, m, "control.socket_mode", "expected octal permission bits 0000..0777, "
-		    "got '%s'", clip(c, s));
 }
 
 /* Where a port_check() problem is best shown. */
@@ -1525,10 +1609,11 @@ static int
 load_port(struct loader *ld, struct vs_bridge_cfg *br, unsigned bi, const struct ynode *n,
 	  size_t pi)
 {
-	static const char *const keys[] = { "name", "type", "devargs", "iface", "peer", "rxq",
-					    "txq", "mtu", "rx_desc", "tx_desc", "vlan", NULL };
+	static const char *const keys[] = { "name", "type", "devargs", "iface", "peer", "path",
+					    "queues", "numa", "socket_mode", "rxq", "txq", "mtu",
+					    "rx_desc", "tx_desc", "vlan", NULL };
 	char ppath[YPATH_MAX], kp[YPATH_MAX], why[WHY_MAX], c[CLIP_BUF];
-	const struct ynode *name, *type, *key, *val;
+	const struct ynode *name, *type, *key, *val, *sock;
 	struct port_ref *ref = &ld->ports[ld->n_ports];
 	struct port_problem pb;
 	struct vs_port_cfg *port;
@@ -1600,10 +1685,27 @@ load_port(struct loader *ld, struct vs_bridge_cfg *br, unsigned bi, const struct
 					&pb);
 	}
 
+	/*
+	 * Two vhost ports on one socket would fight over it (or, server and
+	 * client, talk to each other). Compared as text: "/a//b" and "/a/b"
+	 * are for the daemon's bind()/connect() to find out.
+	 */
+	sock = port->type == VS_PORT_VHOST_USER || port->type == VS_PORT_VHOST_USER_CLIENT ?
+	       map_get(n, "path") : NULL;
+	for (i = 0; sock != NULL && i < ld->n_ports; i++) {
+		if (ld->ports[i].sock == NULL || strcmp(ld->ports[i].port->path, port->path) != 0)
+			continue;
+		path_key(kp, ppath, "path");
+		return lerr(ld, sock, kp, "duplicate vhost-user socket path '%s' (first used by "
+			    "port '%s' at %s:%u:%u)", clip(c, port->path), ld->ports[i].port->name,
+			    ld->file, ld->ports[i].sock->line, ld->ports[i].sock->col);
+	}
+
 	ref->port = port;
 	ref->bridge = bi;
 	ref->name = name;
 	ref->peer = map_get(n, "peer");
+	ref->sock = sock;
 	copy_str(ref->path, sizeof(ref->path), ppath);
 	ld->n_ports++;
 	return 0;
@@ -1784,7 +1886,7 @@ config_defaults(struct vs_config *cfg, const char *name)
 	cfg->pmd.auto_cores = true;
 	cfg->pmd.control_core = -1;
 	copy_str(cfg->control.socket, sizeof(cfg->control.socket), VS_DEFAULT_SOCKET);
-	cfg->control.socket_mode = 0660;
+	cfg->control.socket_mode = DEFAULT_SOCKET_MODE;
 	copy_str(cfg->path, sizeof(cfg->path), name);
 }
 

@@ -46,6 +46,8 @@ enum vs_port_type {
 	VS_PORT_DPDK,           /* any ethdev by devargs: PCI port, VF or vdev */
 	VS_PORT_AF_XDP,         /* a kernel interface through AF_XDP */
 	VS_PORT_PATCH,          /* one end of an in-switch link to another bridge */
+	VS_PORT_VHOST_USER,     /* vhost-user, the switch listens (QEMU is the client) */
+	VS_PORT_VHOST_USER_CLIENT, /* vhost-user, the switch connects (QEMU server=on) */
 	VS_PORT_TYPE_COUNT,
 };
 
@@ -84,6 +86,10 @@ struct vs_port_cfg {
 	char devargs[VS_DEVARGS_MAX];   /* dpdk: e.g. "0000:3b:00.0", "net_pcap0,rx_pcap=a.pcap" */
 	char iface[IF_NAMESIZE];        /* af_xdp: kernel interface name */
 	char peer[VS_NAME_MAX];         /* patch: name of the peer patch port */
+	char path[108];                 /* vhost-user*: socket path (sun_path size) */
+	uint16_t queues;                /* vhost-user*: queue pairs polled, 1..VS_MAX_QUEUES (1) */
+	int16_t numa;                   /* vhost-user*: -1 = auto (follow the guest's memory) */
+	uint16_t socket_mode;           /* vhost-user: socket permission bits (default 0660) */
 	uint16_t rxq;                   /* rx queues, 1..VS_MAX_QUEUES (default 1) */
 	uint16_t txq;                   /* tx queues, 0 = one per PMD (default) */
 	uint16_t mtu;                   /* 68..9702, default VS_DEFAULT_MTU */
@@ -148,7 +154,8 @@ void vs_config_free(struct vs_config *cfg);
 /*
  * Set one port option from a key and a string value, the way
  * `vsctl add-port BR PORT type=T key=value ...` and `set-port` give them.
- * Keys: type, devargs, iface, peer, rxq, txq, mtu, rx_desc, tx_desc,
+ * Keys: type, devargs, iface, peer, path, queues, numa, socket_mode, rxq, txq,
+ * mtu, rx_desc, tx_desc,
  * tag (access VLAN; also sets vlan_mode=access unless given), trunks
  * (comma list of VIDs and ranges "10,20-30"; sets vlan_mode=trunk),
  * native (trunk native VLAN), vlan_mode (access|trunk).

@@ -31,6 +31,14 @@
 /* The same with p1 a complete patch port (its peer is checked last), lines 5-6. */
 #define PATCH_P1 PORT_P1 "        type: patch\n        peer: p2\n"
 
+/* 103 bytes of socket path, to build the long ones below. */
+#define PATH_103 "/run/vswitch/" \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+/* 108 bytes: one more than a socket path may have (sun_path holds 107 and the NUL). */
+#define PATH_108 PATH_103 ".sock"
+/* 107 bytes: the longest socket path. */
+#define PATH_107 PATH_103 ".soc"
+
 /* config/examples/full.yaml, kept identical (test_full_example_file checks it). */
 static const char full_yaml[] =
 	"# vswitch: every key of switch.yaml, with its default or an example value.\n"
@@ -82,7 +90,20 @@ static const char full_yaml[] =
 	"        peer: to-br1\n"
 	"      - name: pcap0             # a DPDK virtual device\n"
 	"        type: dpdk\n"
-	"        devargs: \"net_pcap0,rx_pcap=/tmp/in.pcap,tx_pcap=/tmp/out.pcap\"\n";
+	"        devargs: \"net_pcap0,rx_pcap=/tmp/in.pcap,tx_pcap=/tmp/out.pcap\"\n"
+	"      - name: vm1               # a VM: vswitchd listens, QEMU connects\n"
+	"        type: vhost-user\n"
+	"        path: /run/vswitch/vm1.sock\n"
+	"        queues: 2               # >= the guest's queue pairs\n"
+	"        numa: auto              # or the NUMA node 0..7\n"
+	"        socket_mode: \"0660\"\n"
+	"        mtu: 9000\n"
+	"        vlan:\n"
+	"          tag: 20\n"
+	"      - name: vm2               # QEMU listens (server=on), vswitchd connects\n"
+	"        type: vhost-user-client\n"
+	"        path: /run/qemu/vm2.sock\n"
+	"        numa: 0\n";
 
 static int
 setup_cpus(void **state)
@@ -203,7 +224,7 @@ test_full_example(void **state)
 	assert_int_equal(cfg->bridges[0].mark.line, 19);
 	assert_int_equal(cfg->bridges[0].mark.column, 5);
 	assert_string_equal(cfg->bridges[1].name, "br1");
-	assert_int_equal(cfg->bridges[1].n_ports, 2);
+	assert_int_equal(cfg->bridges[1].n_ports, 4);
 
 	p = &cfg->bridges[0].ports[0];
 	assert_string_equal(p->name, "uplink");
@@ -228,6 +249,22 @@ test_full_example(void **state)
 
 	p = find_port(cfg, "pcap0");
 	assert_string_equal(p->devargs, "net_pcap0,rx_pcap=/tmp/in.pcap,tx_pcap=/tmp/out.pcap");
+
+	p = find_port(cfg, "vm1");
+	assert_int_equal(p->type, VS_PORT_VHOST_USER);
+	assert_string_equal(p->path, "/run/vswitch/vm1.sock");
+	assert_int_equal(p->queues, 2);
+	assert_int_equal(p->numa, -1);
+	assert_int_equal(p->socket_mode, 0660);
+	assert_int_equal(p->mtu, 9000);
+	assert_int_equal(p->vlan.mode, VS_VLAN_ACCESS);
+	assert_int_equal(p->vlan.tag, 20);
+
+	p = find_port(cfg, "vm2");
+	assert_int_equal(p->type, VS_PORT_VHOST_USER_CLIENT);
+	assert_string_equal(p->path, "/run/qemu/vm2.sock");
+	assert_int_equal(p->queues, 1);
+	assert_int_equal(p->numa, 0);
 	vs_config_free(cfg);
 }
 
@@ -306,6 +343,10 @@ test_port_defaults(void **state)
 	assert_string_equal(p->iface, "veth1");
 	assert_string_equal(p->devargs, "");
 	assert_string_equal(p->peer, "");
+	assert_string_equal(p->path, "");
+	assert_int_equal(p->queues, 1);
+	assert_int_equal(p->numa, -1);
+	assert_int_equal(p->socket_mode, 0660);
 	assert_int_equal(p->rxq, 1);
 	assert_int_equal(p->txq, 0);
 	assert_int_equal(p->mtu, VS_DEFAULT_MTU);
@@ -427,6 +468,66 @@ test_vlan_modes(void **state)
 	p = find_port(cfg, "h");
 	assert_int_equal(p->vlan.mode, VS_VLAN_TRUNK);
 	assert_true(p->vlan.all_vlans);
+	vs_config_free(cfg);
+}
+
+/* Both vhost types with every key they take, in several bridges. */
+static void
+test_vhost_ports(void **state)
+{
+	const struct vs_port_cfg *p;
+	struct vs_config *cfg;
+
+	(void)state;
+	cfg = load_ok("bridges:\n"
+		      "  - name: br0\n    ports:\n"
+		      "      - {name: vm1, type: vhost-user, path: /run/vm1.sock}\n"
+		      "      - name: vm2\n"
+		      "        type: vhost-user\n"
+		      "        path: \"/run/vm 2.sock\"\n"
+		      "        queues: 16\n"
+		      "        numa: 1\n"
+		      "        socket_mode: 0600\n"
+		      "        mtu: 9702\n"
+		      "        vlan: {trunks: [10, 20], native: 10}\n"
+		      "  - name: br1\n    ports:\n"
+		      "      - {name: vm3, type: vhost-user-client, path: /run/vm3.sock, queues: 4,\n"
+		      "         numa: auto, mtu: 68, vlan: {tag: 30}}\n"
+		      "      - {name: vm4, type: vhost-user, path: " PATH_107 ", socket_mode: 0o777}\n"
+		      "      - {name: vm5, type: vhost-user, path: /run/vm5.sock, socket_mode: \"0\"}\n");
+	p = find_port(cfg, "vm1");
+	assert_int_equal(p->type, VS_PORT_VHOST_USER);
+	assert_string_equal(p->path, "/run/vm1.sock");
+	assert_int_equal(p->queues, 1);
+	assert_int_equal(p->numa, -1);
+	assert_int_equal(p->socket_mode, 0660);
+	assert_int_equal(p->mtu, VS_DEFAULT_MTU);
+	assert_string_equal(p->devargs, "");
+	assert_string_equal(p->iface, "");
+	assert_int_equal(p->vlan.mode, VS_VLAN_TRUNK);
+	assert_true(p->vlan.all_vlans);
+	p = find_port(cfg, "vm2");
+	assert_string_equal(p->path, "/run/vm 2.sock");
+	assert_int_equal(p->queues, 16);
+	assert_int_equal(p->numa, 1);
+	assert_int_equal(p->socket_mode, 0600);
+	assert_int_equal(p->mtu, 9702);
+	assert_int_equal(p->vlan.native, 10);
+	assert_false(p->vlan.all_vlans);
+	p = find_port(cfg, "vm3");
+	assert_int_equal(p->type, VS_PORT_VHOST_USER_CLIENT);
+	assert_string_equal(p->path, "/run/vm3.sock");
+	assert_int_equal(p->queues, 4);
+	assert_int_equal(p->numa, -1);
+	assert_int_equal(p->socket_mode, 0660);
+	assert_int_equal(p->mtu, 68);
+	assert_int_equal(p->vlan.mode, VS_VLAN_ACCESS);
+	assert_int_equal(p->vlan.tag, 30);
+	p = find_port(cfg, "vm4");
+	assert_int_equal(strlen(p->path), 107);
+	assert_string_equal(p->path, PATH_107);
+	assert_int_equal(p->socket_mode, 0777);
+	assert_int_equal(find_port(cfg, "vm5")->socket_mode, 0);
 	vs_config_free(cfg);
 }
 
@@ -716,10 +817,11 @@ static const struct bad_case bad_cases[] = {
 	  "x.yaml:4:9: bridges[0].ports[0] 'p1': missing required key 'type'" },
 	{ "unknown port type", PORT_P1 "        type: vhost-usr\n",
 	  "x.yaml:5:15: bridges[0].ports[0] 'p1'.type: unknown port type 'vhost-usr' (expected "
-	  "one of: dpdk, af_xdp, patch)" },
-	{ "unknown port key", PORT_P1 "        type: dpdk\n        queues: 2\n",
-	  "x.yaml:6:9: bridges[0].ports[0] 'p1'.queues: unknown key (expected one of: name, type, "
-	  "devargs, iface, peer, rxq, txq, mtu, rx_desc, tx_desc, vlan)" },
+	  "one of: dpdk, af_xdp, patch, vhost-user, vhost-user-client)" },
+	{ "unknown port key", PORT_P1 "        type: dpdk\n        speed: 10G\n",
+	  "x.yaml:6:9: bridges[0].ports[0] 'p1'.speed: unknown key (expected one of: name, type, "
+	  "devargs, iface, peer, path, queues, numa, socket_mode, rxq, txq, mtu, rx_desc, tx_desc, "
+	  "vlan)" },
 	{ "duplicate key in port", PORT_P1 "        type: dpdk\n        type: af_xdp\n",
 	  "x.yaml:6:9: bridges[0].ports[0] 'p1'.type: duplicate key 'type' (first at x.yaml:5:9)" },
 	{ "devargs on af_xdp", PORT_P1 "        type: af_xdp\n        iface: eth0\n"
@@ -771,6 +873,73 @@ static const struct bad_case bad_cases[] = {
 	{ "port name invalid", "bridges:\n  - name: br0\n    ports:\n      - name: p/1\n",
 	  "x.yaml:4:15: bridges[0].ports[0] 'p/1'.name: invalid name 'p/1' (expected 1..31 "
 	  "characters of A-Z a-z 0-9 _ . -)" },
+
+	/* vhost-user ports */
+	{ "vhost path missing", PORT_P1 "        type: vhost-user\n        queues: 2\n",
+	  "x.yaml:4:9: bridges[0].ports[0] 'p1': missing required key 'path' for a port of "
+	  "type vhost-user" },
+	{ "vhost client path missing", PORT_P1 "        type: vhost-user-client\n",
+	  "x.yaml:4:9: bridges[0].ports[0] 'p1': missing required key 'path' for a port of "
+	  "type vhost-user-client" },
+	{ "vhost path relative", PORT_P1 "        type: vhost-user\n        path: vm1.sock\n",
+	  "x.yaml:6:15: bridges[0].ports[0] 'p1'.path: expected an absolute socket path, got "
+	  "'vm1.sock'" },
+	{ "vhost path empty", PORT_P1 "        type: vhost-user-client\n        path: ''\n",
+	  "x.yaml:6:15: bridges[0].ports[0] 'p1'.path: expected an absolute socket path, got ''" },
+	{ "vhost path null", PORT_P1 "        type: vhost-user\n        path:\n",
+	  "x.yaml:6:14: bridges[0].ports[0] 'p1'.path: missing value" },
+	{ "vhost path too long", PORT_P1 "        type: vhost-user\n        path: " PATH_108 "\n",
+	  "x.yaml:6:15: bridges[0].ports[0] 'p1'.path: socket path too long (108 bytes, max 107)" },
+	{ "vhost path newline", PORT_P1 "        type: vhost-user\n        path: \"/run/a\\nb\"\n",
+	  "x.yaml:6:15: bridges[0].ports[0] 'p1'.path: socket path contains a newline" },
+	{ "vhost path NUL", PORT_P1 "        type: vhost-user\n        path: \"/run/a\\0b\"\n",
+	  "x.yaml:6:15: bridges[0].ports[0] 'p1'.path: value contains a NUL character" },
+	{ "vhost queues zero", PORT_P1 "        type: vhost-user\n        path: /run/vm1.sock\n"
+	  "        queues: 0\n",
+	  "x.yaml:7:17: bridges[0].ports[0] 'p1'.queues: 0 out of range (expected 1..16)" },
+	{ "vhost queues 17", PORT_P1 "        type: vhost-user-client\n        path: /run/vm1.sock\n"
+	  "        queues: 17\n",
+	  "x.yaml:7:17: bridges[0].ports[0] 'p1'.queues: 17 out of range (expected 1..16)" },
+	{ "vhost numa 9", PORT_P1 "        type: vhost-user\n        path: /run/vm1.sock\n"
+	  "        numa: 9\n",
+	  "x.yaml:7:15: bridges[0].ports[0] 'p1'.numa: NUMA node 9 out of range (expected 0..7)" },
+	{ "vhost numa word", PORT_P1 "        type: vhost-user\n        path: /run/vm1.sock\n"
+	  "        numa: x\n",
+	  "x.yaml:7:15: bridges[0].ports[0] 'p1'.numa: expected 'auto' or a NUMA node 0..7, got 'x'" },
+	{ "vhost socket_mode not octal", PORT_P1 "        type: vhost-user\n        path: /run/vm1.sock\n"
+	  "        socket_mode: 0680\n",
+	  "x.yaml:7:22: bridges[0].ports[0] 'p1'.socket_mode: expected octal permission bits "
+	  "0000..0777, got '0680'" },
+	{ "socket_mode on vhost-user-client", PORT_P1 "        type: vhost-user-client\n"
+	  "        path: /run/vm1.sock\n        socket_mode: 0660\n",
+	  "x.yaml:7:22: bridges[0].ports[0] 'p1'.socket_mode: 'socket_mode' does not apply to a "
+	  "port of type vhost-user-client" },
+	{ "devargs on vhost-user", PORT_P1 "        type: vhost-user\n        path: /run/vm1.sock\n"
+	  "        devargs: net_null0\n",
+	  "x.yaml:7:18: bridges[0].ports[0] 'p1'.devargs: 'devargs' does not apply to a port of "
+	  "type vhost-user" },
+	{ "rxq on vhost-user", PORT_P1 "        type: vhost-user\n        path: /run/vm1.sock\n"
+	  "        rxq: 2\n",
+	  "x.yaml:7:14: bridges[0].ports[0] 'p1'.rxq: 'rxq' does not apply to a port of type "
+	  "vhost-user" },
+	{ "path on af_xdp", PORT_P1 "        type: af_xdp\n        iface: eth0\n"
+	  "        path: /run/vm1.sock\n",
+	  "x.yaml:7:15: bridges[0].ports[0] 'p1'.path: 'path' does not apply to a port of type "
+	  "af_xdp" },
+	{ "queues on dpdk", PORT_P1 "        type: dpdk\n        queues: 2\n",
+	  "x.yaml:6:17: bridges[0].ports[0] 'p1'.queues: 'queues' does not apply to a port of "
+	  "type dpdk" },
+	{ "numa on patch", PATCH_P1 "        numa: 0\n",
+	  "x.yaml:7:15: bridges[0].ports[0] 'p1'.numa: 'numa' does not apply to a port of "
+	  "type patch" },
+	{ "duplicate vhost path", "bridges:\n"
+	  "  - name: br0\n    ports:\n"
+	  "      - {name: vm1, type: vhost-user, path: /run/vm.sock}\n"
+	  "      - {name: vm2, type: vhost-user, path: /run/vm2.sock}\n"
+	  "  - name: br1\n    ports:\n"
+	  "      - {name: vm3, type: vhost-user-client, path: /run/vm.sock}\n",
+	  "x.yaml:8:52: bridges[1].ports[0] 'vm3'.path: duplicate vhost-user socket path "
+	  "'/run/vm.sock' (first used by port 'vm1' at x.yaml:4:45)" },
 
 	/* patch peers */
 	{ "peer does not exist", PORT_P1 "        type: patch\n        peer: down\n",
@@ -966,9 +1135,11 @@ static const struct kv_case kv_cases[] = {
 	{ { "type=dpdk", "devargs=x", "tx_desc=63" }, "tx_desc: 63 out of range (expected 64..4096)", NULL },
 	{ { "type=dpdk", "devargs=x", "rx_desc=96" },
 	  "rx_desc: expected a power of two 64..4096, got '96'", NULL },
-	{ { "type=vhost" }, "type: unknown port type 'vhost' (expected one of: dpdk, af_xdp, patch)", NULL },
-	{ { "speed=10G" }, "speed: unknown key (expected one of: type, devargs, iface, peer, rxq, "
-	  "txq, mtu, rx_desc, tx_desc, tag, trunks, native, vlan_mode)", NULL },
+	{ { "type=vhost" }, "type: unknown port type 'vhost' (expected one of: dpdk, af_xdp, patch, "
+	  "vhost-user, vhost-user-client)", NULL },
+	{ { "speed=10G" }, "speed: unknown key (expected one of: type, devargs, iface, peer, path, "
+	  "queues, numa, socket_mode, rxq, txq, mtu, rx_desc, tx_desc, tag, trunks, native, "
+	  "vlan_mode)", NULL },
 	{ { "type=dpdk", "iface=eth0" }, "iface: 'iface' does not apply to a port of type dpdk", NULL },
 	{ { "type=af_xdp", "peer=p2" }, "peer: 'peer' does not apply to a port of type af_xdp", NULL },
 	{ { "type=patch", "rxq=2" }, "rxq: 'rxq' does not apply to a port of type patch", NULL },
@@ -992,6 +1163,54 @@ static const struct kv_case kv_cases[] = {
 	{ { "vlan_mode=native-untagged" }, "vlan_mode: unknown vlan mode 'native-untagged' "
 	  "(expected one of: access, trunk)", NULL },
 	{ { "type=dpdk", "devargs=" }, "devargs: expected a non-empty devargs string", NULL },
+	/* vhost-user */
+	{ { "type=vhost-user", "path=/run/vm1.sock" }, NULL, NULL },
+	{ { "type=vhost-user", "path=/run/vm1.sock", "queues=16", "numa=auto", "socket_mode=0600",
+	    "mtu=9702" }, NULL, NULL },
+	{ { "type=vhost-user", "path=" PATH_107, "socket_mode=660", "tag=5" }, NULL, NULL },
+	{ { "type=vhost-user-client", "path=/run/vm1.sock", "queues=2", "numa=1" }, NULL, NULL },
+	{ { "type=vhost-user-client", "path=/run/vm1.sock", "numa=7", "trunks=10-20" }, NULL, NULL },
+	{ { "path=/run/vm1.sock", "queues=4", "socket_mode=0o640", "type=vhost-user" }, NULL, NULL },
+	{ { "type=vhost-user" }, NULL, "path: required for a port of type vhost-user" },
+	{ { "type=vhost-user-client", "queues=2" }, NULL,
+	  "path: required for a port of type vhost-user-client" },
+	{ { "type=vhost-user", "path=vm1.sock" },
+	  "path: expected an absolute socket path, got 'vm1.sock'", NULL },
+	{ { "type=vhost-user", "path=" }, "path: expected an absolute socket path, got ''", NULL },
+	{ { "type=vhost-user", "path=" PATH_108 },
+	  "path: socket path too long (108 bytes, max 107)", NULL },
+	{ { "type=vhost-user", "path=/run/a\nb" }, "path: socket path contains a newline", NULL },
+	{ { "type=vhost-user", "queues=0" }, "queues: 0 out of range (expected 1..16)", NULL },
+	{ { "type=vhost-user", "queues=17" }, "queues: 17 out of range (expected 1..16)", NULL },
+	{ { "type=vhost-user-client", "numa=9" }, "numa: NUMA node 9 out of range (expected 0..7)",
+	  NULL },
+	{ { "type=vhost-user", "numa=-1" }, "numa: NUMA node -1 out of range (expected 0..7)", NULL },
+	{ { "type=vhost-user", "numa=x" }, "numa: expected 'auto' or a NUMA node 0..7, got 'x'", NULL },
+	{ { "type=vhost-user", "socket_mode=0668" },
+	  "socket_mode: expected octal permission bits 0000..0777, got '0668'", NULL },
+	{ { "type=vhost-user", "socket_mode=4755" },
+	  "socket_mode: expected octal permission bits 0000..0777, got '4755'", NULL },
+	{ { "type=vhost-user-client", "socket_mode=0660" },
+	  "socket_mode: 'socket_mode' does not apply to a port of type vhost-user-client", NULL },
+	{ { "socket_mode=0600", "type=vhost-user-client" },
+	  "type: 'socket_mode' does not apply to a port of type vhost-user-client", NULL },
+	{ { "type=vhost-user", "devargs=net_null0" },
+	  "devargs: 'devargs' does not apply to a port of type vhost-user", NULL },
+	{ { "type=vhost-user-client", "iface=eth0" },
+	  "iface: 'iface' does not apply to a port of type vhost-user-client", NULL },
+	{ { "type=vhost-user", "peer=p2" }, "peer: 'peer' does not apply to a port of type vhost-user",
+	  NULL },
+	{ { "type=vhost-user", "rxq=2" }, "rxq: 'rxq' does not apply to a port of type vhost-user",
+	  NULL },
+	{ { "type=vhost-user-client", "tx_desc=512" },
+	  "tx_desc: 'tx_desc' does not apply to a port of type vhost-user-client", NULL },
+	{ { "type=af_xdp", "path=/run/vm1.sock" },
+	  "path: 'path' does not apply to a port of type af_xdp", NULL },
+	{ { "type=dpdk", "queues=2" }, "queues: 'queues' does not apply to a port of type dpdk", NULL },
+	{ { "type=patch", "numa=0" }, "numa: 'numa' does not apply to a port of type patch", NULL },
+	{ { "path=/run/vm1.sock", "type=dpdk" }, "type: 'path' does not apply to a port of type dpdk",
+	  NULL },
+	{ { "numa=1", "type=af_xdp" }, "type: 'numa' does not apply to a port of type af_xdp", NULL },
 	/* Accepted one by one, refused as a whole. */
 	{ { "iface=eth0" }, NULL, "type: required" },
 	{ { "type=dpdk" }, NULL, "devargs: required for a port of type dpdk" },
@@ -1018,7 +1237,7 @@ static void
 test_port_cfg_set_check(void **state)
 {
 	struct vs_port_cfg port;
-	char err[ERR_LEN], kv[64], *eq;
+	char err[ERR_LEN], kv[256], *eq;
 	size_t i, k, failed = 0;
 	int rc;
 
@@ -1087,6 +1306,46 @@ test_port_cfg_values(void **state)
 	assert_int_equal(port.vlan.tag, 10);
 	assert_int_equal(port.mtu, 9000);
 
+	/* vhost-user: defaults, then every key it takes. */
+	vs_port_cfg_init(&port, "vm1");
+	assert_string_equal(port.path, "");
+	assert_int_equal(port.queues, 1);
+	assert_int_equal(port.numa, -1);
+	assert_int_equal(port.socket_mode, 0660);
+	assert_int_equal(vs_port_cfg_set(&port, "type", "vhost-user", err, sizeof(err)), 0);
+	assert_int_equal(vs_port_cfg_set(&port, "path", "/run/vm1.sock", err, sizeof(err)), 0);
+	assert_int_equal(vs_port_cfg_set(&port, "queues", "4", err, sizeof(err)), 0);
+	assert_int_equal(vs_port_cfg_set(&port, "numa", "1", err, sizeof(err)), 0);
+	assert_int_equal(vs_port_cfg_set(&port, "socket_mode", "0600", err, sizeof(err)), 0);
+	assert_int_equal(vs_port_cfg_check(&port, err, sizeof(err)), 0);
+	assert_int_equal(port.type, VS_PORT_VHOST_USER);
+	assert_string_equal(port.path, "/run/vm1.sock");
+	assert_int_equal(port.queues, 4);
+	assert_int_equal(port.numa, 1);
+	assert_int_equal(port.socket_mode, 0600);
+	/* numa=auto goes back to -1; socket_mode is octal even without the 0. */
+	assert_int_equal(vs_port_cfg_set(&port, "numa", "auto", err, sizeof(err)), 0);
+	assert_int_equal(port.numa, -1);
+	assert_int_equal(vs_port_cfg_set(&port, "socket_mode", "640", err, sizeof(err)), 0);
+	assert_int_equal(port.socket_mode, 0640);
+	/* A refused value changes nothing. */
+	assert_int_equal(vs_port_cfg_set(&port, "path", "rel.sock", err, sizeof(err)), -EINVAL);
+	assert_int_equal(vs_port_cfg_set(&port, "queues", "17", err, sizeof(err)), -EINVAL);
+	assert_int_equal(vs_port_cfg_set(&port, "numa", "8", err, sizeof(err)), -EINVAL);
+	assert_string_equal(port.path, "/run/vm1.sock");
+	assert_int_equal(port.queues, 4);
+	assert_int_equal(port.numa, -1);
+	/* set-port to vhost-user-client: a socket_mode of its own is in the way. */
+	assert_int_equal(vs_port_cfg_set(&port, "type", "vhost-user-client", err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "type: 'socket_mode' does not apply to a port of type "
+			    "vhost-user-client");
+	assert_int_equal(port.type, VS_PORT_VHOST_USER);
+	assert_int_equal(vs_port_cfg_set(&port, "socket_mode", "0660", err, sizeof(err)), 0);
+	assert_int_equal(vs_port_cfg_set(&port, "type", "vhost-user-client", err, sizeof(err)), 0);
+	assert_int_equal(vs_port_cfg_check(&port, err, sizeof(err)), 0);
+	assert_int_equal(port.type, VS_PORT_VHOST_USER_CLIENT);
+
 	/* trunks= replaces the set. */
 	vs_port_cfg_init(&port, "p1");
 	assert_int_equal(vs_port_cfg_set(&port, "trunks", "5-7", err, sizeof(err)), 0);
@@ -1111,7 +1370,8 @@ test_port_cfg_values(void **state)
 	/* A newline in a value does not break the one-line message. */
 	assert_int_equal(vs_port_cfg_set(&port, "mtu\n", "1", err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "mtu?: unknown key (expected one of: type, devargs, iface, peer, "
-			    "rxq, txq, mtu, rx_desc, tx_desc, tag, trunks, native, vlan_mode)");
+			    "path, queues, numa, socket_mode, rxq, txq, mtu, rx_desc, tx_desc, tag, "
+			    "trunks, native, vlan_mode)");
 	assert_int_equal(vs_port_cfg_set(&port, "tag", NULL, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "tag: missing value");
 }
@@ -1132,6 +1392,9 @@ test_bridge_init_and_names(void **state)
 	assert_string_equal(vs_port_type_name(VS_PORT_DPDK), "dpdk");
 	assert_string_equal(vs_port_type_name(VS_PORT_AF_XDP), "af_xdp");
 	assert_string_equal(vs_port_type_name(VS_PORT_PATCH), "patch");
+	assert_string_equal(vs_port_type_name(VS_PORT_VHOST_USER), "vhost-user");
+	assert_string_equal(vs_port_type_name(VS_PORT_VHOST_USER_CLIENT), "vhost-user-client");
+	assert_string_equal(vs_port_type_name(VS_PORT_TYPE_COUNT), "none");
 	assert_string_equal(vs_vlan_mode_name(VS_VLAN_ACCESS), "access");
 	assert_string_equal(vs_vlan_mode_name(VS_VLAN_TRUNK), "trunk");
 }
@@ -1148,6 +1411,7 @@ main(void)
 		cmocka_unit_test(test_trunks_bitmap),
 		cmocka_unit_test(test_patch_pairs),
 		cmocka_unit_test(test_vlan_modes),
+		cmocka_unit_test(test_vhost_ports),
 		cmocka_unit_test(test_scalars),
 		cmocka_unit_test(test_real_online_cpus),
 		cmocka_unit_test(test_load_file),
