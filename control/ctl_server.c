@@ -21,6 +21,7 @@
 #include "methods.h"
 #include "rpc.h"
 #include "switch.h"
+#include "vhost.h"
 
 #define WRITE_TIMEOUT_MS 5000
 
@@ -105,7 +106,7 @@ epoll_add(int epfd, int fd, void *ptr)
 }
 
 /* Tags for the non-client fds in epoll data. */
-static char tag_listen, tag_signal, tag_timer;
+static char tag_listen, tag_signal, tag_timer, tag_vhost;
 
 int
 vs_ctl_open(struct vs_ctl *ctl, struct vs_switch *sw, const char *path, unsigned mode, char *err,
@@ -150,7 +151,8 @@ vs_ctl_open(struct vs_ctl *ctl, struct vs_switch *sw, const char *path, unsigned
 	    timerfd_settime(ctl->timer_fd, 0, &its, NULL) != 0 ||
 	    epoll_add(ctl->epfd, ctl->listen_fd, &tag_listen) != 0 ||
 	    epoll_add(ctl->epfd, ctl->signal_fd, &tag_signal) != 0 ||
-	    epoll_add(ctl->epfd, ctl->timer_fd, &tag_timer) != 0) {
+	    epoll_add(ctl->epfd, ctl->timer_fd, &tag_timer) != 0 ||
+	    epoll_add(ctl->epfd, vs_vhost_event_fd(), &tag_vhost) != 0) {
 		rc = -errno;
 		snprintf(err, errlen, "cannot set up the control loop: %s", strerror(errno));
 		vs_ctl_close(ctl);
@@ -322,6 +324,8 @@ vs_ctl_run(struct vs_ctl *ctl)
 				accept_client(ctl);
 			} else if (p == &tag_timer) {
 				timer_tick(ctl);
+			} else if (p == &tag_vhost) {
+				vs_vhost_handle_events(ctl->sw);
 			} else if (p == &tag_signal) {
 				struct signalfd_siginfo si;
 

@@ -18,6 +18,7 @@
 #include "methods.h"
 #include "rpc.h"
 #include "switch.h"
+#include "vhost.h"
 
 #define ERRLEN 512
 
@@ -86,6 +87,10 @@ port_json(const struct vs_port *p)
 	case VS_PORT_PATCH:
 		json_object_set_new(opts, "peer", json_string(p->cfg.peer));
 		break;
+	case VS_PORT_VHOST_USER:
+	case VS_PORT_VHOST_USER_CLIENT:
+		json_object_set_new(opts, "path", json_string(p->cfg.path));
+		break;
 	default:
 		break;
 	}
@@ -100,6 +105,8 @@ port_json(const struct vs_port *p)
 		json_array_append_new(pmds, json_integer(p->rxq_pmd[q]));
 	json_object_set_new(o, "rxq_pmds", pmds);
 	json_object_set_new(o, "vlan", vlan_json(&p->cfg.vlan));
+	if (p->vhost)
+		json_object_set_new(o, "vhost", vs_vhost_port_json(p));
 	return o;
 }
 
@@ -354,15 +361,20 @@ port_stats_json(struct vs_switch *sw, const struct vs_port *p)
 	json_t *drops = json_object();
 	uint64_t total = 0;
 
+	json_t *o;
+
 	vs_switch_port_counters(sw, p->slot, &c);
 	for (unsigned d = 0; d < VS_DROP_COUNT; d++) {
 		json_object_set_new(drops, vs_drop_names[d], json_integer(c.drops[d]));
 		total += c.drops[d];
 	}
-	return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o}", "name", p->cfg.name, "bridge",
+	o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o}", "name", p->cfg.name, "bridge",
 			 p->bridge->name, "rx_packets", (json_int_t)c.rx_packets, "rx_bytes",
 			 (json_int_t)c.rx_bytes, "tx_packets", (json_int_t)c.tx_packets, "tx_bytes",
 			 (json_int_t)c.tx_bytes, "drops_total", (json_int_t)total, "drops", drops);
+	if (p->vhost)
+		json_object_set_new(o, "queues", vs_vhost_queue_stats_json(sw, p));
+	return o;
 }
 
 static json_t *

@@ -15,6 +15,10 @@ vs_port_ops_for(enum vs_port_type type)
 		return &vs_port_af_xdp_ops;
 	case VS_PORT_PATCH:
 		return &vs_port_patch_ops;
+	case VS_PORT_VHOST_USER:
+		return &vs_port_vhost_user_ops;
+	case VS_PORT_VHOST_USER_CLIENT:
+		return &vs_port_vhost_client_ops;
 	default:
 		return NULL;
 	}

@@ -19,6 +19,7 @@ struct rte_mempool;
 
 struct vs_switch;
 struct vs_bridge;
+struct vs_vhost;
 
 struct vs_port {
 	struct vs_port_cfg cfg;         /* as validated; updated by set-port */
@@ -37,6 +38,8 @@ struct vs_port {
 	struct rte_device *rte_dev;     /* device we probed (detached on close), or NULL */
 	/* patch ports */
 	struct vs_port *peer;           /* resolved peer, NULL until it exists */
+	/* vhost-user ports */
+	struct vs_vhost *vhost;         /* backend state (vhost/vhost.c) */
 };
 
 struct vs_port_ops {
@@ -64,6 +67,8 @@ struct vs_port_ops {
 extern const struct vs_port_ops vs_port_dpdk_ops;
 extern const struct vs_port_ops vs_port_af_xdp_ops;
 extern const struct vs_port_ops vs_port_patch_ops;
+extern const struct vs_port_ops vs_port_vhost_user_ops;   /* vhost/vhost.c */
+extern const struct vs_port_ops vs_port_vhost_client_ops; /* vhost/vhost.c */
 
 const struct vs_port_ops *vs_port_ops_for(enum vs_port_type type);
 

@@ -21,6 +21,7 @@
 
 #include "log.h"
 #include "switch.h"
+#include "vhost.h"
 
 static int
 publish(struct vs_switch *sw)
@@ -52,7 +53,7 @@ publish(struct vs_switch *sw)
 		vs_port_fill_vlan(&p->cfg.vlan, &dp->vlan);
 		br = &t->bridges[p->bridge->idx];
 		br->ports[br->n_ports++] = s;
-		if (dp->kind != VS_DP_ETHDEV)
+		if (dp->kind == VS_DP_PATCH)
 			continue;
 		for (uint16_t q = 0; q < p->n_rxq; q++) {
 			unsigned pmd = p->rxq_pmd[q];
@@ -131,6 +132,10 @@ vs_switch_init(struct vs_switch *sw, const struct vs_config *cfg, unsigned contr
 	}
 	if (publish(sw) != 0) {
 		snprintf(err, errlen, "cannot allocate the datapath tables");
+		return -ENOMEM;
+	}
+	if (vs_vhost_init(sw) != 0) {
+		snprintf(err, errlen, "cannot create the vhost event fd: %s", strerror(errno));
 		return -ENOMEM;
 	}
 	return 0;
@@ -551,6 +556,24 @@ vs_switch_set_port(struct vs_switch *sw, const char *name, const char *const *ke
 	if (vlan_changed)
 		vs_fdb_flush(p->bridge->fdb, sw->qsv, p->slot);
 	return 0;
+}
+
+int
+vs_switch_move_rxqs(struct vs_switch *sw, struct vs_port *p, const unsigned *pmd_of, char *err,
+		    size_t errlen)
+{
+	unsigned old[VS_MAX_QUEUES];
+	int rc;
+
+	memcpy(old, p->rxq_pmd, sizeof(old));
+	for (uint16_t q = 0; q < p->n_rxq; q++)
+		p->rxq_pmd[q] = pmd_of[q];
+	rc = publish(sw);
+	if (rc != 0) {
+		memcpy(p->rxq_pmd, old, sizeof(old));
+		snprintf(err, errlen, "%s", publish_error(rc));
+	}
+	return rc;
 }
 
 int

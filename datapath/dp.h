@@ -49,7 +49,8 @@
 	_(NO_MBUF, "no_mbuf", "no mbuf left for a flood copy or a VLAN tag")     \
 	_(PATCH_LOOP, "patch_loop", "crossed too many patch ports")              \
 	_(MTU, "mtu_exceeded", "frame larger than the output port's MTU")        \
-	_(TX_FULL, "tx_full", "output queue full")
+	_(TX_FULL, "tx_full", "output queue full (for vhost: the guest's rx ring)") \
+	_(PORT_DOWN, "port_down", "output port down (vhost: no guest attached)")
 
 enum vs_drop {
 #define _(sym, name, help) VS_DROP_##sym,
@@ -73,6 +74,31 @@ enum vs_dp_kind {
 	VS_DP_NONE = 0,         /* unused slot */
 	VS_DP_ETHDEV,           /* dpdk and af_xdp ports: an rte_ethdev */
 	VS_DP_PATCH,            /* patch port: output re-enters the peer's bridge */
+	VS_DP_VHOST,            /* vhost-user port: rte_vhost virtqueues of a guest */
+};
+
+/* Per PMD, per queue counters of a vhost-user port. */
+struct vs_vhost_qstats {
+	uint64_t rx_packets;    /* dequeued from the guest's tx virtqueue */
+	uint64_t tx_packets;    /* enqueued to the guest's rx virtqueue */
+	uint64_t tx_ring_full;  /* not enqueued: the guest's rx ring was full */
+};
+
+/*
+ * The part of a vhost-user port PMDs read. Allocated by control for the
+ * life of the port; `vid` and the enabled flags are written by the
+ * rte_vhost callbacks (vhost/vhost.c), which wait for an RCU grace period
+ * after detaching a device, so a PMD that read a valid vid finishes its
+ * burst before the device goes.
+ */
+struct vs_vhost_dp {
+	int vid;                                /* -1: no guest attached */
+	uint16_t n_queues;                      /* queue pairs this port polls */
+	volatile uint8_t rx_enabled[VS_MAX_QUEUES]; /* guest's tx virtqueue q is enabled */
+	volatile uint8_t tx_enabled[VS_MAX_QUEUES]; /* guest's rx virtqueue q is enabled */
+	struct {
+		struct vs_vhost_qstats q[VS_MAX_QUEUES];
+	} __rte_cache_aligned pmd[VS_DP_MAX_PMDS]; /* written by that PMD only */
 };
 
 /* VLAN membership compiled for the datapath (see struct vs_vlan_cfg). */
@@ -91,6 +117,8 @@ struct vs_dp_port {
 	uint16_t ethdev;        /* VS_DP_ETHDEV: rte_ethdev port id */
 	uint16_t n_txq;         /* VS_DP_ETHDEV: tx queues; PMD i uses queue i % n_txq */
 	uint16_t peer;          /* VS_DP_PATCH: slot of the peer patch port */
+	struct vs_vhost_dp *vhost; /* VS_DP_VHOST: the guest's state */
+	struct rte_mempool *pool;  /* VS_DP_VHOST: mbufs for dequeued packets */
 	uint32_t max_frame;     /* largest frame accepted on output (MTU + L2 header) */
 	struct vs_dp_vlan vlan;
 };

@@ -11,6 +11,7 @@
 #include <rte_ethdev.h>
 
 #include "dp.h"
+#include "port_vhost.h"
 #include "tx.h"
 
 struct vs_dp_tables *vs_dp_current;
@@ -53,7 +54,11 @@ vs_pmd_main(void *arg)
 			struct rte_mbuf *pkts[VS_BURST];
 			uint16_t n;
 
-			n = rte_eth_rx_burst(t->ports[rq->slot].ethdev, rq->queue, pkts, VS_BURST);
+			if (likely(t->ports[rq->slot].kind == VS_DP_ETHDEV))
+				n = rte_eth_rx_burst(t->ports[rq->slot].ethdev, rq->queue, pkts,
+						     VS_BURST);
+			else
+				n = vs_vhost_rx(pmd, &t->ports[rq->slot], rq->queue, pkts);
 			if (n == 0)
 				continue;
 			vs_dp_input(pmd, rq->slot, pkts, n);

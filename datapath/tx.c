@@ -2,6 +2,7 @@
 /* Last stage: sending buffered packets (see tx.h). */
 #include <rte_ethdev.h>
 
+#include "port_vhost.h"
 #include "tx.h"
 
 void
@@ -15,6 +16,10 @@ vs_tx_flush(struct vs_pmd *pmd, uint16_t slot)
 
 	if (b->n == 0)
 		return;
+	if (p->kind == VS_DP_VHOST) {
+		vs_vhost_flush(pmd, slot, b);
+		return;
+	}
 	/* Byte count before sending: the driver may free the mbufs. */
 	for (i = 0; i < b->n; i++)
 		bytes += b->pkts[i]->pkt_len;
