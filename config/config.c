@@ -24,6 +24,7 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "flow.h"
 
 #define WHY_MAX 384                     /* one message, without position and path */
 #define YPATH_MAX 192                   /* "bridges[12].ports[3] 'p1'.vlan.trunks[7]" */
@@ -1097,6 +1098,7 @@ struct port_ref {
 	const struct ynode *name;       /* value node of its name */
 	const struct ynode *peer;       /* value node of its peer, or NULL */
 	const struct ynode *sock;       /* value node of its vhost socket path, or NULL */
+	const struct ynode *iface;      /* value node of its af_xdp interface, or NULL */
 	char path[YPATH_MAX];           /* "bridges[0].ports[1] 'p1'" */
 };
 
@@ -1613,7 +1615,7 @@ load_port(struct loader *ld, struct vs_bridge_cfg *br, unsigned bi, const struct
 					    "queues", "numa", "socket_mode", "rxq", "txq", "mtu",
 					    "rx_desc", "tx_desc", "vlan", NULL };
 	char ppath[YPATH_MAX], kp[YPATH_MAX], why[WHY_MAX], c[CLIP_BUF];
-	const struct ynode *name, *type, *key, *val, *sock;
+	const struct ynode *name, *type, *key, *val, *sock, *ifn;
 	struct port_ref *ref = &ld->ports[ld->n_ports];
 	struct port_problem pb;
 	struct vs_port_cfg *port;
@@ -1701,20 +1703,91 @@ load_port(struct loader *ld, struct vs_bridge_cfg *br, unsigned bi, const struct
 			    ld->file, ld->ports[i].sock->line, ld->ports[i].sock->col);
 	}
 
+	/* One AF_XDP port per interface: a second one would take the XDP
+	 * hook (and queue 0) away from the first. */
+	ifn = port->type == VS_PORT_AF_XDP ? map_get(n, "iface") : NULL;
+	for (i = 0; ifn != NULL && i < ld->n_ports; i++) {
+		if (ld->ports[i].iface == NULL || strcmp(ld->ports[i].port->iface, port->iface) != 0)
+			continue;
+		path_key(kp, ppath, "iface");
+		return lerr(ld, ifn, kp, "interface '%s' is already used by port '%s' (at %s:%u:%u)",
+			    port->iface, ld->ports[i].port->name, ld->file, ld->ports[i].iface->line,
+			    ld->ports[i].iface->col);
+	}
+
 	ref->port = port;
 	ref->bridge = bi;
 	ref->name = name;
 	ref->peer = map_get(n, "peer");
 	ref->sock = sock;
+	ref->iface = ifn;
 	copy_str(ref->path, sizeof(ref->path), ppath);
 	ld->n_ports++;
+	return 0;
+}
+
+static bool
+bridge_has_port(const struct vs_bridge_cfg *br, const char *name)
+{
+	for (unsigned i = 0; i < br->n_ports; i++)
+		if (strcmp(br->ports[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * flows: a list of rules in ovs-ofctl syntax (docs/flows.md). Each is parsed
+ * here, and the ports it names must be ports of this bridge, so a bad rule
+ * is reported with its position before anything starts.
+ */
+static int
+load_flows(struct loader *ld, struct vs_bridge_cfg *br, const char *bpath,
+	   const struct ynode *flows)
+{
+	char kp[YPATH_MAX], why[WHY_MAX];
+	struct vs_flow_spec spec;
+	const char *s;
+	size_t i;
+	int rc;
+
+	if (flows == NULL)
+		return 0;
+	path_key(kp, bpath, "flows");
+	rc = want_seq(ld, flows, kp);
+	if (rc != 0 || flows->n_kids == 0)
+		return rc < 0 ? rc : 0;
+	br->flows = calloc(flows->n_kids, sizeof(*br->flows));
+	if (br->flows == NULL)
+		return oom(ld);
+	for (i = 0; i < flows->n_kids; i++) {
+		const struct ynode *f = flows->kids[i];
+
+		fmt(kp, sizeof(kp), "%s.flows[%zu]", bpath, i);
+		if (want_scalar(ld, f, kp, &s) < 0)
+			return -EINVAL;
+		if (vs_flow_parse(s, true, &spec, why, sizeof(why)) != 0)
+			return lerr(ld, f, kp, "%s", why);
+		if (spec.in_port[0] && !bridge_has_port(br, spec.in_port))
+			return lerr(ld, f, kp, "in_port: no port named '%s' in bridge '%s'",
+				    spec.in_port, br->name);
+		for (unsigned a = 0; a < spec.n_actions; a++)
+			if (spec.actions[a].type == VS_ACT_OUTPUT &&
+			    !bridge_has_port(br, spec.actions[a].port))
+				return lerr(ld, f, kp, "output: no port named '%s' in bridge '%s'",
+					    spec.actions[a].port, br->name);
+		br->flows[i] = strdup(s);
+		if (br->flows[i] == NULL)
+			return oom(ld);
+		br->n_flows++;
+	}
 	return 0;
 }
 
 static int
 load_bridge(struct loader *ld, const struct ynode *n, unsigned bi)
 {
-	static const char *const keys[] = { "name", "mac_aging_s", "mac_table_size", "ports", NULL };
+	static const char *const keys[] = { "name", "mac_aging_s", "mac_table_size", "ports",
+					    "flows", NULL };
 	static const struct num_spec aging = { "an integer", "", 1, 1000000 };
 	static const struct num_spec table = { "an integer", "", 1024, 16777216 };
 	struct vs_bridge_cfg *br = &ld->cfg->bridges[bi];
@@ -1765,24 +1838,25 @@ load_bridge(struct loader *ld, const struct ynode *n, unsigned bi)
 	br->mac_table_size = (uint32_t)v;
 
 	ports = map_get(n, "ports");
-	if (ports == NULL)
-		return 0;
-	/* Ports are named by index only: "bridges[0].ports[1] 'p1'". */
-	fmt(kp, sizeof(kp), "bridges[%u].ports", bi);
-	rc = want_seq(ld, ports, kp);
-	if (rc != 0)
-		return rc < 0 ? rc : 0;
-	if (ports->n_kids == 0)
-		return 0;
-	/* Capped so a huge list cannot allocate much before failing the limit. */
-	br->ports = calloc(ports->n_kids < VS_MAX_PORTS ? ports->n_kids : VS_MAX_PORTS + 1,
-			   sizeof(*br->ports));
-	if (br->ports == NULL)
-		return oom(ld);
-	for (pi = 0; pi < ports->n_kids; pi++)
-		if (load_port(ld, br, bi, ports->kids[pi], pi) < 0)
-			return -EINVAL;
-	return 0;
+	if (ports != NULL) {
+		/* Ports are named by index only: "bridges[0].ports[1] 'p1'". */
+		fmt(kp, sizeof(kp), "bridges[%u].ports", bi);
+		rc = want_seq(ld, ports, kp);
+		if (rc < 0)
+			return rc;
+		if (rc == 0 && ports->n_kids != 0) {
+			/* Capped so a huge list cannot allocate much before failing the limit. */
+			br->ports = calloc(ports->n_kids < VS_MAX_PORTS ? ports->n_kids
+								: VS_MAX_PORTS + 1,
+					   sizeof(*br->ports));
+			if (br->ports == NULL)
+				return oom(ld);
+			for (pi = 0; pi < ports->n_kids; pi++)
+				if (load_port(ld, br, bi, ports->kids[pi], pi) < 0)
+					return -EINVAL;
+		}
+	}
+	return load_flows(ld, br, bpath, map_get(n, "flows"));
 }
 
 static int
@@ -1997,8 +2071,12 @@ vs_config_free(struct vs_config *cfg)
 		return;
 	for (i = 0; i < cfg->dpdk.n_extra_args; i++)
 		free(cfg->dpdk.extra_args[i]);
-	for (i = 0; i < cfg->n_bridges; i++)
+	for (i = 0; i < cfg->n_bridges; i++) {
 		free(cfg->bridges[i].ports);
+		for (unsigned f = 0; f < cfg->bridges[i].n_flows; f++)
+			free(cfg->bridges[i].flows[f]);
+		free(cfg->bridges[i].flows);
+	}
 	free(cfg->bridges);
 	free(cfg);
 }

@@ -105,6 +105,8 @@ struct vs_bridge_cfg {
 	uint32_t mac_table_size;        /* entries, 1024..16M, default 256k */
 	struct vs_port_cfg *ports;      /* array of n_ports */
 	unsigned n_ports;
+	char **flows;                   /* flow rules (docs/flows.md), checked at load */
+	unsigned n_flows;
 	struct vs_mark mark;
 };
 

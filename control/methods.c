@@ -17,6 +17,8 @@
 #include "log.h"
 #include "methods.h"
 #include "rpc.h"
+#include "classifier.h"
+#include "flow.h"
 #include "switch.h"
 #include "vhost.h"
 
@@ -441,6 +443,151 @@ m_pmd_stats_clear(struct vs_switch *sw, json_t *params, char *err)
 	return json_object();
 }
 
+/* Parse params.<name> as a rule (with_actions) or a filter. */
+static int
+flow_param(json_t *params, const char *name, bool required, bool with_actions,
+	   struct vs_flow_spec *spec, bool *given, char *err)
+{
+	const char *s = NULL;
+	char why[ERRLEN];
+
+	*given = false;
+	if (vs_rpc_param_string(params, name, required, &s, err, ERRLEN))
+		return -EINVAL;
+	if (s == NULL)
+		return 0;
+	if (vs_flow_parse(s, with_actions, spec, why, sizeof(why)) != 0) {
+		snprintf(err, ERRLEN, "%s: %s", s, why);
+		return -EINVAL;
+	}
+	*given = true;
+	return 0;
+}
+
+static json_t *
+m_add_flow(struct vs_switch *sw, json_t *params, char *err)
+{
+	struct vs_bridge *br = bridge_param(sw, params, err);
+	struct vs_flow_spec spec;
+	bool given;
+
+	if (br == NULL || flow_param(params, "flow", true, true, &spec, &given, err) ||
+	    vs_flows_add(sw, br, &spec, 1, err, ERRLEN))
+		return NULL;
+	return json_object();
+}
+
+static json_t *
+m_add_flows(struct vs_switch *sw, json_t *params, char *err)
+{
+	struct vs_bridge *br = bridge_param(sw, params, err);
+	struct vs_flow_spec *specs;
+	json_t *list, *v;
+	size_t i;
+	char why[ERRLEN];
+
+	if (br == NULL)
+		return NULL;
+	list = json_object_get(params, "flows");
+	if (!json_is_array(list)) {
+		snprintf(err, ERRLEN, "params.flows: expected an array of strings");
+		return NULL;
+	}
+	specs = calloc(json_array_size(list) + 1, sizeof(*specs));
+	if (specs == NULL) {
+		snprintf(err, ERRLEN, "out of memory");
+		return NULL;
+	}
+	json_array_foreach(list, i, v) {
+		if (!json_is_string(v)) {
+			snprintf(err, ERRLEN, "params.flows[%zu]: expected a string", i);
+			goto fail;
+		}
+		if (vs_flow_parse(json_string_value(v), true, &specs[i], why, sizeof(why))) {
+			snprintf(err, ERRLEN, "rule %zu: %s: %s", i + 1, json_string_value(v), why);
+			goto fail;
+		}
+	}
+	if (vs_flows_add(sw, br, specs, json_array_size(list), err, ERRLEN))
+		goto fail;
+	free(specs);
+	return json_pack("{s:i}", "added", (int)json_array_size(list));
+fail:
+	free(specs);
+	return NULL;
+}
+
+static json_t *
+m_del_flows(struct vs_switch *sw, json_t *params, char *err)
+{
+	struct vs_bridge *br = bridge_param(sw, params, err);
+	struct vs_flow_spec filter;
+	unsigned n = 0;
+	bool given;
+
+	if (br == NULL || flow_param(params, "match", false, false, &filter, &given, err) ||
+	    vs_flows_del(sw, br, given ? &filter : NULL, &n, err, ERRLEN))
+		return NULL;
+	return json_pack("{s:i}", "deleted", n);
+}
+
+static int
+rule_order(const void *a, const void *b)
+{
+	const struct vs_flow_rule *x = *(const struct vs_flow_rule *const *)a;
+	const struct vs_flow_rule *y = *(const struct vs_flow_rule *const *)b;
+
+	if (x->priority != y->priority)
+		return x->priority > y->priority ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static json_t *
+m_dump_flows(struct vs_switch *sw, json_t *params, char *err)
+{
+	struct vs_bridge *br = bridge_param(sw, params, err);
+	struct vs_flow_spec filter;
+	struct vs_flow_rule **sorted;
+	uint32_t now = vs_dp_now_s;
+	json_t *a;
+	bool given;
+
+	if (br == NULL || flow_param(params, "match", false, false, &filter, &given, err))
+		return NULL;
+	sorted = malloc((br->n_rules + 1) * sizeof(*sorted));
+	if (sorted == NULL) {
+		snprintf(err, ERRLEN, "out of memory");
+		return NULL;
+	}
+	memcpy(sorted, br->rules, br->n_rules * sizeof(*sorted));
+	qsort(sorted, br->n_rules, sizeof(*sorted), rule_order);
+	a = json_array();
+	for (unsigned i = 0; i < br->n_rules; i++) {
+		const struct vs_flow_rule *r = sorted[i];
+		uint64_t packets = 0, bytes = 0;
+		uint32_t used = 0;
+		char text[2048];
+
+		if (given && !vs_flow_filter_selects(&filter, &r->spec))
+			continue;
+		for (unsigned k = 0; k < sw->n_pmds; k++) {
+			packets += r->stats[k].packets;
+			bytes += r->stats[k].bytes;
+			if (r->stats[k].used_s > used)
+				used = r->stats[k].used_s;
+		}
+		vs_flow_format(&r->spec, text, sizeof(text));
+		json_array_append_new(a, json_pack("{s:s, s:i, s:I, s:I, s:i, s:i}", "flow", text,
+						   "priority", r->priority, "n_packets",
+						   (json_int_t)packets, "n_bytes", (json_int_t)bytes,
+						   "duration_s", now - r->created_s, "idle_age_s",
+						   packets ? now - used : now - r->created_s));
+	}
+	free(sorted);
+	return json_pack("{s:o, s:i, s:i}", "flows", a, "n_rules", br->n_rules, "n_tuples",
+			 br->cls ? vs_cls_n_tuples(br->cls) : 0);
+}
+
 static json_t *
 m_version(struct vs_switch *sw, json_t *params, char *err)
 {
@@ -468,6 +615,10 @@ static const struct {
 	{ "pmd-stats", m_pmd_stats },
 	{ "pmd-stats-clear", m_pmd_stats_clear },
 	{ "version", m_version },
+	{ "add-flow", m_add_flow },
+	{ "add-flows", m_add_flows },
+	{ "del-flows", m_del_flows },
+	{ "dump-flows", m_dump_flows },
 };
 
 json_t *

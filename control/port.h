@@ -36,6 +36,11 @@ struct vs_port {
 	struct rte_mempool *pool;       /* rx buffers */
 	unsigned n_desc;                /* descriptors committed against the pool */
 	struct rte_device *rte_dev;     /* device we probed (detached on close), or NULL */
+	bool own_pool;                  /* pool made for this port alone, freed on close */
+	/* af_xdp: the AF_XDP sockets the driver opened (see port_ethdev.c) */
+	unsigned n_xsk;
+	int xsk_fd[VS_MAX_QUEUES];
+	unsigned long xsk_ino[VS_MAX_QUEUES];
 	/* patch ports */
 	struct vs_port *peer;           /* resolved peer, NULL until it exists */
 	/* vhost-user ports */

@@ -5,7 +5,12 @@
  * kernel interface through DPDK's net_af_xdp driver, which uses libxdp and
  * libbpf to load the XDP program and bind the AF_XDP sockets).
  */
+#include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +24,78 @@
 #include "port.h"
 #include "switch.h"
 #include "xdp_check.h"
+
+/*
+ * DPDK 22.11's net_af_xdp does not close its AF_XDP sockets (nor give back
+ * the mbufs their fill rings hold) when the port is closed: the umem
+ * reference count never reaches zero. The socket stays bound to the
+ * interface's queue, so the same interface could not be added again, and
+ * the mbufs are lost to the pool. So an af_xdp port gets a pool of its own,
+ * we note which AF_XDP sockets its open created, and after the driver's
+ * close we close those that are still open (same inode) and free the pool.
+ */
+#ifndef AF_XDP
+#define AF_XDP 44
+#endif
+
+/* AF_XDP socket fds open now: fds[] and their inodes; returns the count. */
+static unsigned
+xsk_fds(int *fds, unsigned long *inos, unsigned max)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	unsigned n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL && n < max) {
+		int fd = atoi(e->d_name), dom = 0;
+		socklen_t len = sizeof(dom);
+		struct stat st;
+
+		if (e->d_name[0] == '.' || fd == dirfd(d))
+			continue;
+		if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &len) != 0 || dom != AF_XDP ||
+		    fstat(fd, &st) != 0)
+			continue;
+		fds[n] = fd;
+		inos[n++] = st.st_ino;
+	}
+	closedir(d);
+	return n;
+}
+
+static void
+note_new_xsks(struct vs_port *p, const int *before, unsigned n_before)
+{
+	int now[64];
+	unsigned long ino[64];
+	unsigned n = xsk_fds(now, ino, RTE_DIM(now));
+
+	p->n_xsk = 0;
+	for (unsigned i = 0; i < n && p->n_xsk < VS_MAX_QUEUES; i++) {
+		bool old = false;
+
+		for (unsigned j = 0; j < n_before; j++)
+			old |= before[j] == now[i];
+		if (!old) {
+			p->xsk_fd[p->n_xsk] = now[i];
+			p->xsk_ino[p->n_xsk++] = ino[i];
+		}
+	}
+}
+
+static void
+close_leaked_xsks(struct vs_port *p)
+{
+	for (unsigned i = 0; i < p->n_xsk; i++) {
+		struct stat st;
+
+		if (fstat(p->xsk_fd[i], &st) == 0 && st.st_ino == p->xsk_ino[i])
+			close(p->xsk_fd[i]);
+	}
+	p->n_xsk = 0;
+}
 
 static int
 find_ethdev(const char *devargs, uint16_t *id)
@@ -64,9 +141,12 @@ ethdev_open(struct vs_switch *sw, struct vs_port *p, const char *devargs, char *
 	struct rte_device *probed = NULL;
 	struct vs_pool *pool = NULL;
 	uint16_t id, nb_rxd = c->rx_desc, nb_txd = c->tx_desc;
-	unsigned n_desc;
-	int rc, node;
+	unsigned n_desc, n_before = 0;
+	int rc, node, before[64];
+	unsigned long ino[64];
 
+	if (p->own_pool)
+		n_before = xsk_fds(before, ino, RTE_DIM(before));
 	if (find_ethdev(devargs, &id) == 0) {
 		struct vs_port *o = port_using_ethdev(sw, id);
 
@@ -125,7 +205,8 @@ ethdev_open(struct vs_switch *sw, struct vs_port *p, const char *devargs, char *
 		goto fail;
 	}
 	n_desc = p->n_rxq * nb_rxd + p->n_txq * nb_txd;
-	pool = vs_switch_pool_get(sw, node, c->mtu, n_desc, err, errlen);
+	pool = p->own_pool ? vs_switch_pool_own(sw, node, c->mtu, n_desc, err, errlen)
+			   : vs_switch_pool_get(sw, node, c->mtu, n_desc, err, errlen);
 	if (pool == NULL) {
 		rc = -ENOMEM;
 		goto fail;
@@ -169,6 +250,8 @@ ethdev_open(struct vs_switch *sw, struct vs_port *p, const char *devargs, char *
 	p->ethdev = id;
 	p->pool = pool->mp;
 	p->opened = true;
+	if (p->own_pool)
+		note_new_xsks(p, before, n_before);
 	snprintf(p->devname, sizeof(p->devname), "%s", rte_dev_name(info.device));
 	p->rte_dev = probed;
 	p->n_desc = n_desc;
@@ -177,9 +260,15 @@ ethdev_open(struct vs_switch *sw, struct vs_port *p, const char *devargs, char *
 fail_close:
 	rte_eth_dev_close(id);
 fail:
-	if (pool != NULL)
-		vs_switch_pool_put(sw, pool->mp, n_desc);
 	remove_device(probed);
+	if (p->own_pool)
+		note_new_xsks(p, before, n_before);
+	if (pool != NULL && p->own_pool) {
+		close_leaked_xsks(p);
+		vs_switch_pool_free(sw, pool->mp);
+	} else if (pool != NULL) {
+		vs_switch_pool_put(sw, pool->mp, n_desc);
+	}
 	return rc < 0 ? rc : -EINVAL;
 }
 
@@ -191,7 +280,12 @@ ethdev_close(struct vs_switch *sw, struct vs_port *p)
 	rte_eth_dev_stop(p->ethdev);
 	rte_eth_dev_close(p->ethdev);
 	remove_device(p->rte_dev);
-	vs_switch_pool_put(sw, p->pool, p->n_desc);
+	if (p->own_pool) {
+		close_leaked_xsks(p);
+		vs_switch_pool_free(sw, p->pool);
+	} else {
+		vs_switch_pool_put(sw, p->pool, p->n_desc);
+	}
 	p->opened = false;
 }
 
@@ -222,6 +316,7 @@ af_xdp_open(struct vs_switch *sw, struct vs_port *p, char *err, size_t errlen)
 	/* One AF_XDP socket per queue, starting at the interface's queue 0. */
 	snprintf(devargs, sizeof(devargs), "net_af_xdp_%s,iface=%s,start_queue=0,queue_count=%u",
 		 p->cfg.name, p->cfg.iface, p->cfg.rxq);
+	p->own_pool = true;
 	return ethdev_open(sw, p, devargs, err, errlen);
 }
 

@@ -19,6 +19,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
+#include "flow.h"
 #include "log.h"
 #include "switch.h"
 #include "vhost.h"
@@ -37,6 +38,9 @@ publish(struct vs_switch *sw)
 			continue;
 		t->bridges[b].id = sw->bridges[b]->id;
 		t->bridges[b].fdb = sw->bridges[b]->fdb;
+		t->bridges[b].cls = sw->bridges[b]->cls;
+		t->bridges[b].cls_gen = sw->bridges[b]->cls_gen;
+		t->bridges[b].normal_rule = sw->bridges[b]->normal_rule;
 	}
 	for (unsigned s = 0; s < VS_MAX_PORTS; s++) {
 		struct vs_port *p = sw->ports[s];
@@ -75,6 +79,12 @@ publish(struct vs_switch *sw)
 	}
 	rte_free(old);
 	return 0;
+}
+
+int
+vs_switch_publish(struct vs_switch *sw)
+{
+	return publish(sw);
 }
 
 static const char *
@@ -240,10 +250,16 @@ vs_switch_add_bridge(struct vs_switch *sw, const char *name, uint32_t aging_s,
 		free(br);
 		return -ENOMEM;
 	}
+	if (vs_flows_init(sw, br, err, errlen) != 0) {
+		vs_fdb_destroy(br->fdb);
+		free(br);
+		return -ENOMEM;
+	}
 	sw->bridges[idx] = br;
 	rc = publish(sw);
 	if (rc != 0) {
 		sw->bridges[idx] = NULL;
+		vs_flows_fini(br);
 		vs_fdb_destroy(br->fdb);
 		free(br);
 		snprintf(err, errlen, "bridge '%s': %s", name, publish_error(rc));
@@ -305,6 +321,7 @@ vs_switch_del_bridge(struct vs_switch *sw, const char *name, char *err, size_t e
 	}
 	for (unsigned i = 0; i < n; i++)
 		port_free(sw, gone[i]);
+	vs_flows_fini(br);
 	vs_fdb_destroy(br->fdb);
 	VS_INFO("bridge %s deleted with %u ports", name, n);
 	free(br);
@@ -403,6 +420,18 @@ vs_switch_add_port(struct vs_switch *sw, const char *bridge, const struct vs_por
 	rc = vs_port_cfg_check(pc, err, errlen);
 	if (rc != 0)
 		return rc;
+	for (unsigned s = 0; s < VS_MAX_PORTS; s++) {
+		const struct vs_port *o = sw->ports[s];
+
+		/* One AF_XDP port per interface: a second one would take the
+		 * XDP hook and queue 0 away from the first. */
+		if (o && pc->type == VS_PORT_AF_XDP && o->cfg.type == VS_PORT_AF_XDP &&
+		    strcmp(o->cfg.iface, pc->iface) == 0) {
+			snprintf(err, errlen, "port '%s': interface '%s' is already used by port '%s'",
+				 pc->name, pc->iface, o->cfg.name);
+			return -EBUSY;
+		}
+	}
 	if (pc->type == VS_PORT_PATCH) {
 		rc = check_patch_peer(sw, br, pc, &peer, err, errlen);
 		if (rc != 0)
@@ -458,6 +487,7 @@ vs_switch_del_port(struct vs_switch *sw, const char *bridge, const char *name, c
 {
 	struct vs_port *p = vs_switch_find_port(sw, name);
 	struct vs_port *peer;
+	unsigned n_rules;
 	int rc;
 
 	if (p == NULL) {
@@ -469,6 +499,12 @@ vs_switch_del_port(struct vs_switch *sw, const char *bridge, const char *name, c
 			 bridge);
 		return -EINVAL;
 	}
+	/* First the rules that name the port (a valid state on its own). */
+	rc = vs_flows_del_port(sw, p->bridge, p->slot, &n_rules, err, errlen);
+	if (rc != 0)
+		return rc;
+	if (n_rules)
+		VS_INFO("port %s: %u flow rule(s) naming it deleted", name, n_rules);
 	peer = p->peer;
 	unlink_port(sw, p);
 	rc = publish(sw);
@@ -511,9 +547,19 @@ vs_switch_set_port(struct vs_switch *sw, const char *name, const char *const *ke
 		return -EINVAL;
 	}
 	c = p->cfg;
+	/* VLAN keys given together replace the port's whole VLAN setting, so
+	 * that an access port can become a trunk (and back) in one command. */
+	for (unsigned i = 0; i < n; i++)
+		vlan_changed |= is_vlan_key(keys[i]);
+	if (vlan_changed) {
+		struct vs_port_cfg fresh;
+
+		vs_port_cfg_init(&fresh, c.name);
+		c.vlan = fresh.vlan;
+	}
 	for (unsigned i = 0; i < n; i++) {
 		if (is_vlan_key(keys[i])) {
-			vlan_changed = true;
+			;
 		} else if (strcmp(keys[i], "mtu") != 0) {
 			snprintf(err, errlen,
 				 "port '%s': '%s' cannot be changed on a running port (settable: "
@@ -576,6 +622,39 @@ vs_switch_move_rxqs(struct vs_switch *sw, struct vs_port *p, const unsigned *pmd
 	return rc;
 }
 
+/* A bridge's configured rules replace its default one, as one install. */
+static int
+apply_flows(struct vs_switch *sw, const struct vs_bridge_cfg *bc, char *err, size_t errlen)
+{
+	struct vs_bridge *br = vs_switch_find_bridge(sw, bc->name);
+	struct vs_flow_spec *specs;
+	char why[256];
+	int rc;
+
+	if (bc->n_flows == 0)
+		return 0;
+	specs = calloc(bc->n_flows, sizeof(*specs));
+	if (specs == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < bc->n_flows; i++) {
+		rc = vs_flow_parse(bc->flows[i], true, &specs[i], why, sizeof(why));
+		if (rc != 0) {
+			snprintf(err, errlen, "bridge '%s': flow '%s': %s", bc->name, bc->flows[i], why);
+			free(specs);
+			return rc;
+		}
+	}
+	rc = vs_flows_del(sw, br, NULL, NULL, err, errlen);
+	if (rc == 0)
+		rc = vs_flows_add(sw, br, specs, bc->n_flows, err, errlen);
+	free(specs);
+	if (rc == 0)
+		VS_INFO("bridge %s: %u flow rule(s) installed", bc->name, bc->n_flows);
+	return rc;
+}
+
 int
 vs_switch_apply_config(struct vs_switch *sw, const struct vs_config *cfg, char *err,
 		       size_t errlen)
@@ -599,6 +678,11 @@ vs_switch_apply_config(struct vs_switch *sw, const struct vs_config *cfg, char *
 				return rc;
 		}
 	}
+	for (unsigned b = 0; b < cfg->n_bridges; b++) {
+		rc = apply_flows(sw, &cfg->bridges[b], err, errlen);
+		if (rc != 0)
+			return rc;
+	}
 	return 0;
 }
 
@@ -621,6 +705,7 @@ vs_switch_fini(struct vs_switch *sw)
 	}
 	for (unsigned b = 0; b < VS_MAX_BRIDGES; b++) {
 		if (sw->bridges[b]) {
+			vs_flows_fini(sw->bridges[b]);
 			vs_fdb_destroy(sw->bridges[b]->fdb);
 			free(sw->bridges[b]);
 			sw->bridges[b] = NULL;
@@ -736,7 +821,7 @@ pool_create(struct vs_switch *sw, int node, uint16_t room, unsigned n, char *err
 		return NULL;
 	}
 	p = &sw->pools[sw->n_pools];
-	snprintf(name, sizeof(name), "vs_mbuf%u_n%u", sw->n_pools % 100, (unsigned)(node < 0 ? 0 : node) % 100);
+	snprintf(name, sizeof(name), "vs_mbuf%u_n%u", sw->pools_made++, (unsigned)(node < 0 ? 0 : node) % 100);
 	p->mp = rte_pktmbuf_pool_create(name, n, POOL_CACHE, 0, room,
 					node < 0 ? (int)rte_socket_id() : node);
 	if (p->mp == NULL) {
@@ -788,6 +873,35 @@ vs_switch_pool_get(struct vs_switch *sw, int node, unsigned mtu, unsigned n_desc
 		return NULL;
 	p->committed = n_desc;
 	return p;
+}
+
+struct vs_pool *
+vs_switch_pool_own(struct vs_switch *sw, int node, unsigned mtu, unsigned n_desc, char *err,
+		   size_t errlen)
+{
+	struct vs_pool_demand d = { .n_rxq_desc = n_desc, .n_ports = 1, .n_pmds = sw->n_pmds,
+				    .mtu = mtu };
+	struct vs_pool *p;
+
+	if (node < 0)
+		node = sw->pmd_node[0];
+	p = pool_create(sw, node, data_room_for(mtu), vs_pool_mbufs(&d, VS_BURST, POOL_CACHE),
+			err, errlen);
+	if (p != NULL)
+		p->committed = p->n_mbufs;      /* never shared */
+	return p;
+}
+
+void
+vs_switch_pool_free(struct vs_switch *sw, struct rte_mempool *mp)
+{
+	for (unsigned i = 0; i < sw->n_pools; i++) {
+		if (sw->pools[i].mp != mp)
+			continue;
+		rte_mempool_free(mp);
+		sw->pools[i] = sw->pools[--sw->n_pools];
+		return;
+	}
 }
 
 void

@@ -32,6 +32,13 @@ struct vs_bridge {
 	uint32_t mac_aging_s;
 	uint32_t mac_table_size;
 	struct vs_fdb *fdb;
+	/* The flow table (control/flows.c). */
+	struct vs_flow_rule **rules;    /* installed rules, in install order */
+	unsigned n_rules, cap_rules;
+	uint32_t next_rule_id;
+	struct vs_cls *cls;             /* published classifier, NULL on the fast paths */
+	uint64_t cls_gen;
+	struct vs_flow_rule *normal_rule; /* the only rule, when it is "match all: normal" */
 };
 
 /* A pool of mbufs for one NUMA node and buffer size. */
@@ -60,11 +67,13 @@ struct vs_switch {
 
 	struct vs_pool pools[VS_MAX_POOLS];
 	unsigned n_pools;
+	unsigned pools_made;            /* for unique pool names */
 	bool pci_enabled;               /* EAL was started with a PCI allow-list */
 
 	uint64_t gen;                   /* tables published so far */
 	uint64_t learn_applied;
 	uint64_t learn_table_full;
+	uint64_t cls_gen;               /* classifiers built so far (EMC tags) */
 };
 
 /* Create PMD contexts (not yet running), the RCU variable and learn rings. */
@@ -112,10 +121,33 @@ void vs_switch_tick_second(struct vs_switch *sw, uint32_t now_s);
 struct vs_pool *vs_switch_pool_get(struct vs_switch *sw, int node, unsigned mtu, unsigned n_desc,
 				   char *err, size_t errlen);
 void vs_switch_pool_put(struct vs_switch *sw, struct rte_mempool *mp, unsigned n_desc);
+/* A pool for one port alone (not shared); free it with vs_switch_pool_free(). */
+struct vs_pool *vs_switch_pool_own(struct vs_switch *sw, int node, unsigned mtu, unsigned n_desc,
+				   char *err, size_t errlen);
+void vs_switch_pool_free(struct vs_switch *sw, struct rte_mempool *mp);
 
 /* Create the per-node pools the configuration needs (sized from its ports). */
 int vs_switch_create_pools(struct vs_switch *sw, const struct vs_config *cfg, char *err,
 			   size_t errlen);
+
+/* Rebuild the datapath tables from the model and publish them (RCU). */
+int vs_switch_publish(struct vs_switch *sw);
+
+/* Flow tables, control side (flows.c). */
+struct vs_flow_spec;
+/* A new bridge's table: the single rule "priority=0,actions=normal". */
+int vs_flows_init(struct vs_switch *sw, struct vs_bridge *br, char *err, size_t errlen);
+void vs_flows_fini(struct vs_bridge *br);
+/* Install rules (all or none); a rule with the same match and priority as an
+ * installed one replaces it. */
+int vs_flows_add(struct vs_switch *sw, struct vs_bridge *br, const struct vs_flow_spec *specs,
+		 unsigned n, char *err, size_t errlen);
+/* Delete the rules a filter selects (NULL: all); *n_deleted may be NULL. */
+int vs_flows_del(struct vs_switch *sw, struct vs_bridge *br, const struct vs_flow_spec *filter,
+		 unsigned *n_deleted, char *err, size_t errlen);
+/* Delete the rules that name port slot (in_port or output), before del-port. */
+int vs_flows_del_port(struct vs_switch *sw, struct vs_bridge *br, uint16_t slot,
+		      unsigned *n_deleted, char *err, size_t errlen);
 
 /* MAC table, control side (fdb_ctl.c). */
 struct vs_fdb *vs_fdb_create(uint32_t id, uint32_t capacity, uint32_t aging_s, char *err,

@@ -25,6 +25,7 @@
 #include <rte_ring.h>
 
 #include "config.h"
+#include "emc.h"
 
 #define VS_BURST 32                     /* rx/tx burst size */
 #define VS_DP_MAX_PMDS 64
@@ -50,7 +51,8 @@
 	_(PATCH_LOOP, "patch_loop", "crossed too many patch ports")              \
 	_(MTU, "mtu_exceeded", "frame larger than the output port's MTU")        \
 	_(TX_FULL, "tx_full", "output queue full (for vhost: the guest's rx ring)") \
-	_(PORT_DOWN, "port_down", "output port down (vhost: no guest attached)")
+	_(PORT_DOWN, "port_down", "output port down (vhost: no guest attached)") \
+	_(FLOW_DROP, "flow_drop", "a flow rule's actions dropped it")
 
 enum vs_drop {
 #define _(sym, name, help) VS_DROP_##sym,
@@ -128,6 +130,16 @@ struct vs_fdb;
 struct vs_dp_bridge {
 	uint32_t id;                    /* unique for the daemon's life; 0 = unused */
 	struct vs_fdb *fdb;             /* MAC table; written by control only */
+	/*
+	 * The flow table. A frame no rule matches goes to the learning
+	 * switch, as if every table ended with "priority=-1,actions=normal".
+	 * cls NULL: no classification needed, every frame goes to the
+	 * learning switch: the table is empty, or its only rule is a
+	 * match-all "normal" (normal_rule, whose counters move).
+	 */
+	const struct vs_cls *cls;
+	uint64_t cls_gen;               /* unique per classifier built; EMC tag */
+	struct vs_flow_rule *normal_rule;
 	uint16_t n_ports;
 	uint16_t ports[VS_MAX_PORTS];   /* slots of the bridge's ports, for floods */
 };
@@ -197,6 +209,8 @@ struct vs_pmd {
 	uint64_t learn_tsc[1024];
 	uint16_t learn_slot[1024];
 	uint64_t now_tsc;               /* TSC at the start of this iteration */
+
+	struct vs_emc emc;              /* exact-match cache of flow verdicts */
 } __rte_cache_aligned;
 
 /* The current tables; written by control (release), read by PMDs (acquire). */

@@ -18,8 +18,11 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
+#include "classifier.h"
 #include "dp.h"
+#include "emc.h"
 #include "fdb.h"
+#include "flow_extract.h"
 #include "parse.h"
 #include "tx.h"
 #include "vlan.h"
@@ -53,10 +56,15 @@ patch_flush(struct vs_pmd *pmd, struct patch_queue *pq, unsigned depth)
 	pq->n = 0;
 }
 
+/* Hand m to the peer of a patch port; the patch port counts it as sent. */
 static inline void
 patch_enqueue(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t peer, struct rte_mbuf *m,
 	      unsigned depth)
 {
+	uint16_t self = pmd->tables->ports[peer].peer;
+
+	pmd->counters[self].tx_packets++;
+	pmd->counters[self].tx_bytes += m->pkt_len;
 	if (pq->n == VS_BURST)
 		patch_flush(pmd, pq, depth);
 	pq->slot[pq->n] = peer;
@@ -176,13 +184,14 @@ learn(struct vs_pmd *pmd, const struct vs_dp_bridge *br, uint16_t slot, uint64_t
 		pmd->stats.learn_dropped++;
 }
 
+/* The learning switch ("normal") for n packets received on in_slot. */
 static void
-input(struct vs_pmd *pmd, uint16_t in_slot, struct rte_mbuf **pkts, uint16_t n, unsigned depth)
+normal(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_mbuf **pkts,
+       uint16_t n, unsigned depth)
 {
 	const struct vs_dp_tables *t = pmd->tables;
 	const struct vs_dp_port *in = &t->ports[in_slot];
 	const struct vs_dp_bridge *br = &t->bridges[in->bridge];
-	struct vs_port_counters *c = &pmd->counters[in_slot];
 	struct rte_mbuf *ok[VS_BURST];
 	uint64_t src_key[VS_BURST], dst_key[VS_BURST];
 	struct vs_fdb_entry *src_e[VS_BURST], *dst_e[VS_BURST];
@@ -190,14 +199,6 @@ input(struct vs_pmd *pmd, uint16_t in_slot, struct rte_mbuf **pkts, uint16_t n, 
 	uint8_t tagged[VS_BURST], ucast_idx[VS_BURST];
 	uint16_t n_ok = 0, n_ucast = 0, i;
 	uint32_t now = vs_dp_now_s;
-	struct patch_queue pq;
-
-	pq.n = 0;
-	if (unlikely(depth > VS_PATCH_MAX_DEPTH)) {
-		for (i = 0; i < n; i++)
-			vs_drop(pmd, in_slot, VS_DROP_PATCH_LOOP, pkts[i]);
-		return;
-	}
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -205,8 +206,6 @@ input(struct vs_pmd *pmd, uint16_t in_slot, struct rte_mbuf **pkts, uint16_t n, 
 		struct vs_l2 l2;
 		int r;
 
-		c->rx_packets++;
-		c->rx_bytes += m->pkt_len;
 		r = vs_parse_l2(m, &l2);
 		if (unlikely(r >= 0)) {
 			vs_drop(pmd, in_slot, r, m);
@@ -276,7 +275,7 @@ input(struct vs_pmd *pmd, uint16_t in_slot, struct rte_mbuf **pkts, uint16_t n, 
 		int eg;
 
 		if (e == NULL) {
-			flood(pmd, &pq, in_slot, m, vlan[i], tagged[i], depth);
+			flood(pmd, pq, in_slot, m, vlan[i], tagged[i], depth);
 			continue;
 		}
 		out = e->slot;
@@ -288,21 +287,252 @@ input(struct vs_pmd *pmd, uint16_t in_slot, struct rte_mbuf **pkts, uint16_t n, 
 		 * bridge, or whose VLANs changed: then flood as if unknown. */
 		if (unlikely(t->ports[out].kind == VS_DP_NONE ||
 			     t->ports[out].bridge != in->bridge)) {
-			flood(pmd, &pq, in_slot, m, vlan[i], tagged[i], depth);
+			flood(pmd, pq, in_slot, m, vlan[i], tagged[i], depth);
 			continue;
 		}
 		eg = vs_vlan_egress(&t->ports[out].vlan, vlan[i]);
 		if (unlikely(eg == VS_EGRESS_NO)) {
-			flood(pmd, &pq, in_slot, m, vlan[i], tagged[i], depth);
+			flood(pmd, pq, in_slot, m, vlan[i], tagged[i], depth);
 			continue;
 		}
 		if (unlikely(encap(m, tagged[i], eg, vlan[i]) < 0)) {
 			vs_drop(pmd, in_slot, VS_DROP_NO_MBUF, m);
 			continue;
 		}
-		deliver(pmd, &pq, out, m, depth);
+		deliver(pmd, pq, out, m, depth);
 	}
+}
 
+static inline void
+rule_hit(struct vs_pmd *pmd, struct vs_flow_rule *r, uint32_t packets, uint64_t bytes)
+{
+	struct vs_flow_stats *st = &r->stats[pmd->idx];
+	uint32_t now = vs_dp_now_s;
+
+	st->packets += packets;
+	st->bytes += bytes;
+	if (st->used_s != now)
+		st->used_s = now;
+}
+
+static inline bool
+is_tagged(const struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+
+	return m->data_len >= sizeof(*eth) + sizeof(struct rte_vlan_hdr) &&
+	       eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+}
+
+static inline struct vs_flow_rule *
+only_normal(struct vs_flow_rule *r)
+{
+	return r->n_actions == 1 && r->actions[0].type == VS_ACT_NORMAL ? r : NULL;
+}
+
+/* m, or a private copy of it when more actions follow. */
+static inline struct rte_mbuf *
+take(struct vs_pmd *pmd, uint16_t in_slot, struct rte_mbuf *m, bool last)
+{
+	struct rte_mbuf *c;
+
+	if (last)
+		return m;
+	c = rte_pktmbuf_copy(m, pmd->pool, 0, UINT32_MAX);
+	if (c == NULL)
+		pmd->counters[in_slot].drops[VS_DROP_NO_MBUF]++;
+	return c;
+}
+
+/*
+ * Stage 3a: run a rule's actions on one packet, in order, as OpenFlow
+ * does: modifications change the packet, each output sends it as it is
+ * then (a copy when actions follow), "normal" hands it to the learning
+ * switch (batched by the caller in `nb`). Output ignores VLAN membership.
+ */
+static void
+run_actions(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot,
+	    const struct vs_flow_rule *r, struct rte_mbuf *m, struct rte_mbuf **nb, uint16_t *n_nb,
+	    unsigned depth)
+{
+	const struct vs_dp_tables *t = pmd->tables;
+	const struct vs_dp_bridge *br = &t->bridges[t->ports[in_slot].bridge];
+	bool normal_done = false;
+	struct rte_mbuf *x;
+
+	for (uint16_t i = 0; i < r->n_actions; i++) {
+		const struct vs_flow_action *a = &r->actions[i];
+		bool last = i == r->n_actions - 1;
+		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+
+		switch (a->type) {
+		case VS_ACT_OUTPUT:
+			/* OpenFlow never sends a packet back where it came from. */
+			if (a->port == in_slot || t->ports[a->port].kind == VS_DP_NONE)
+				break;
+			x = take(pmd, in_slot, m, last);
+			if (x == NULL)
+				break;
+			deliver(pmd, pq, a->port, x, depth);
+			if (last)
+				return;
+			break;
+		case VS_ACT_NORMAL:
+			if (normal_done)
+				break;
+			normal_done = true;
+			x = take(pmd, in_slot, m, last);
+			if (x == NULL)
+				break;
+			nb[(*n_nb)++] = x;
+			if (last)
+				return;
+			break;
+		case VS_ACT_FLOOD:
+			for (uint16_t k = 0; k < br->n_ports; k++) {
+				uint16_t s = br->ports[k];
+				bool final = last;
+
+				if (s == in_slot)
+					continue;
+				for (uint16_t j = k + 1; j < br->n_ports && final; j++)
+					final = br->ports[j] == in_slot;
+				x = take(pmd, in_slot, m, final);
+				if (x != NULL)
+					deliver(pmd, pq, s, x, depth);
+				if (final)
+					return;
+			}
+			break;
+		case VS_ACT_DROP:
+			vs_drop(pmd, in_slot, VS_DROP_FLOW_DROP, m);
+			return;
+		case VS_ACT_MOD_VLAN_VID:
+		case VS_ACT_MOD_VLAN_PCP:
+		case VS_ACT_PUSH_VLAN:
+			if (a->type == VS_ACT_PUSH_VLAN || !is_tagged(m)) {
+				if (vs_vlan_push(m, 0, 0) < 0) {
+					vs_drop(pmd, in_slot, VS_DROP_NO_MBUF, m);
+					return;
+				}
+				eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+			}
+			if (a->type != VS_ACT_PUSH_VLAN) {
+				struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
+				uint16_t tci = rte_be_to_cpu_16(vh->vlan_tci);
+
+				if (a->type == VS_ACT_MOD_VLAN_VID)
+					tci = (tci & 0xf000) | (a->value & 0xfff);
+				else
+					tci = (tci & 0x1fff) | (uint16_t)(a->value & 7) << 13;
+				vh->vlan_tci = rte_cpu_to_be_16(tci);
+			}
+			break;
+		case VS_ACT_STRIP_VLAN:
+			if (is_tagged(m))
+				vs_vlan_pop(m);
+			break;
+		case VS_ACT_MOD_DL_SRC:
+			memcpy(eth->src_addr.addr_bytes, a->mac, 6);
+			break;
+		case VS_ACT_MOD_DL_DST:
+			memcpy(eth->dst_addr.addr_bytes, a->mac, 6);
+			break;
+		default:
+			break;
+		}
+	}
+	/* The list ended with a modification, or its last output was
+	 * skipped: nothing more to do with the packet. */
+	if (r->n_actions == 0)
+		pmd->counters[in_slot].drops[VS_DROP_FLOW_DROP]++;
+	rte_pktmbuf_free(m);
+}
+
+/*
+ * Stage 2b: classify with the bridge's flow table. A classifier that only
+ * looks at in_port decides for the whole burst at once; otherwise each
+ * packet's key goes through the exact-match cache, then the classifier.
+ */
+static void
+flows(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, const struct vs_dp_bridge *br,
+      struct rte_mbuf **pkts, uint16_t n, uint64_t bytes, unsigned depth)
+{
+	struct rte_mbuf *nb[VS_BURST];
+	uint16_t n_nb = 0, i;
+	struct vs_flow_rule *r;
+
+	if (vs_cls_in_port_only(br->cls)) {
+		struct vs_flow_key k;
+
+		memset(&k, 0, sizeof(k));
+		k.in_port = in_slot;
+		r = (struct vs_flow_rule *)vs_cls_lookup(br->cls, &k);
+		/* A table miss is the implicit lowest rule: normal. */
+		if (r == NULL) {
+			normal(pmd, pq, in_slot, pkts, n, depth);
+			return;
+		}
+		rule_hit(pmd, r, n, bytes);
+		if (only_normal(r)) {
+			normal(pmd, pq, in_slot, pkts, n, depth);
+			return;
+		}
+		for (i = 0; i < n; i++)
+			run_actions(pmd, pq, in_slot, r, pkts[i], nb, &n_nb, depth);
+	} else {
+		for (i = 0; i < n; i++) {
+			const struct vs_flow_rule *cr;
+			struct vs_flow_key k;
+			uint32_t h;
+
+			vs_flow_extract(pkts[i], in_slot, &k);
+			h = vs_flow_hash(&k);
+			if (!vs_emc_lookup(&pmd->emc, br->cls_gen, h, &k, &cr)) {
+				cr = vs_cls_lookup(br->cls, &k);
+				vs_emc_insert(&pmd->emc, br->cls_gen, h, &k, cr);
+			}
+			if (cr == NULL) {
+				nb[n_nb++] = pkts[i];   /* table miss: normal */
+				continue;
+			}
+			r = (struct vs_flow_rule *)cr;
+			rule_hit(pmd, r, 1, pkts[i]->pkt_len);
+			run_actions(pmd, pq, in_slot, r, pkts[i], nb, &n_nb, depth);
+		}
+	}
+	if (n_nb != 0)
+		normal(pmd, pq, in_slot, nb, n_nb, depth);
+}
+
+static void
+input(struct vs_pmd *pmd, uint16_t in_slot, struct rte_mbuf **pkts, uint16_t n, unsigned depth)
+{
+	const struct vs_dp_tables *t = pmd->tables;
+	const struct vs_dp_bridge *br = &t->bridges[t->ports[in_slot].bridge];
+	struct vs_port_counters *c = &pmd->counters[in_slot];
+	struct patch_queue pq;
+	uint64_t bytes = 0;
+	uint16_t i;
+
+	if (unlikely(depth > VS_PATCH_MAX_DEPTH)) {
+		for (i = 0; i < n; i++)
+			vs_drop(pmd, in_slot, VS_DROP_PATCH_LOOP, pkts[i]);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		bytes += pkts[i]->pkt_len;
+	c->rx_packets += n;
+	c->rx_bytes += bytes;
+
+	pq.n = 0;
+	if (likely(br->cls == NULL)) {
+		if (br->normal_rule != NULL)
+			rule_hit(pmd, br->normal_rule, n, bytes);
+		normal(pmd, &pq, in_slot, pkts, n, depth);
+	} else {
+		flows(pmd, &pq, in_slot, br, pkts, n, bytes, depth);
+	}
 	if (pq.n != 0)
 		patch_flush(pmd, &pq, depth);
 }

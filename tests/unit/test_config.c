@@ -800,7 +800,7 @@ static const struct bad_case bad_cases[] = {
 	  "x.yaml:4:5: bridges[0] 'br0'.name: duplicate key 'name' (first at x.yaml:2:5)" },
 	{ "unknown bridge key", "bridges:\n  - name: br0\n    port: []\n",
 	  "x.yaml:3:5: bridges[0] 'br0'.port: unknown key (expected one of: name, mac_aging_s, "
-	  "mac_table_size, ports)" },
+	  "mac_table_size, ports, flows)" },
 	{ "mac_aging_s zero", "bridges:\n  - name: br0\n    mac_aging_s: 0\n",
 	  "x.yaml:3:18: bridges[0] 'br0'.mac_aging_s: 0 out of range (expected 1..1000000)" },
 	{ "mac_table_size word", "bridges:\n  - name: br0\n    mac_table_size: big\n",
