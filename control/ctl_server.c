@@ -28,8 +28,11 @@
 struct vs_ctl_client {
 	int fd;
 	size_t len;                     /* bytes buffered */
-	char buf[];                     /* VS_RPC_MAX_LINE + 1 */
+	size_t cap;                     /* bytes allocated, grows up to VS_RPC_MAX_LINE + 1 */
+	char *buf;
 };
+
+#define CLIENT_BUF_START 4096
 
 static int
 make_addr(const char *path, struct sockaddr_un *sa, char *err, size_t errlen)
@@ -169,6 +172,7 @@ client_close(struct vs_ctl *ctl, unsigned i)
 
 	epoll_ctl(ctl->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
+	free(c->buf);
 	free(c);
 	ctl->clients[i] = NULL;
 }
@@ -188,13 +192,17 @@ accept_client(struct vs_ctl *ctl)
 		close(fd);
 		return;
 	}
-	ctl->clients[i] = malloc(sizeof(struct vs_ctl_client) + VS_RPC_MAX_LINE + 1);
-	if (ctl->clients[i] == NULL) {
+	ctl->clients[i] = calloc(1, sizeof(struct vs_ctl_client));
+	if (ctl->clients[i] != NULL)
+		ctl->clients[i]->buf = malloc(CLIENT_BUF_START);
+	if (ctl->clients[i] == NULL || ctl->clients[i]->buf == NULL) {
+		free(ctl->clients[i]);
+		ctl->clients[i] = NULL;
 		close(fd);
 		return;
 	}
 	ctl->clients[i]->fd = fd;
-	ctl->clients[i]->len = 0;
+	ctl->clients[i]->cap = CLIENT_BUF_START;
 	if (epoll_add(ctl->epfd, fd, ctl->clients[i]) != 0)
 		client_close(ctl, i);
 }
@@ -255,9 +263,22 @@ client_input(struct vs_ctl *ctl, unsigned i)
 	struct vs_ctl_client *c = ctl->clients[i];
 
 	for (;;) {
-		ssize_t n = recv(c->fd, c->buf + c->len, VS_RPC_MAX_LINE + 1 - c->len, 0);
+		ssize_t n;
 		char *nl;
 
+		/* Grow the buffer as a long request (add-flows) comes in. */
+		if (c->len == c->cap && c->cap < VS_RPC_MAX_LINE + 1) {
+			size_t cap = c->cap * 2 > VS_RPC_MAX_LINE + 1 ? VS_RPC_MAX_LINE + 1 : c->cap * 2;
+			char *b = realloc(c->buf, cap);
+
+			if (b == NULL) {
+				client_close(ctl, i);
+				return;
+			}
+			c->buf = b;
+			c->cap = cap;
+		}
+		n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
 			client_close(ctl, i);
 			return;
@@ -277,7 +298,7 @@ client_input(struct vs_ctl *ctl, unsigned i)
 		}
 		if (c->len > VS_RPC_MAX_LINE) {
 			json_t *e = vs_rpc_error(json_null(), VS_RPC_INVALID_REQUEST,
-						 "message longer than 1 MiB");
+						 "message longer than 64 MiB");
 			char *out = vs_rpc_encode(e);
 
 			if (out)

@@ -24,6 +24,8 @@
 static void
 rule_free(struct vs_flow_rule *r)
 {
+	if (r != NULL)
+		free(r->spec);
 	rte_free(r);
 }
 
@@ -41,7 +43,14 @@ rule_make(struct vs_switch *sw, struct vs_bridge *br, const struct vs_flow_spec 
 		snprintf(err, errlen, "out of hugepage memory for flow rules");
 		return -ENOMEM;
 	}
-	r->spec = *spec;
+	/* The text form is control's business: keep it off the hugepages. */
+	r->spec = malloc(sizeof(*r->spec));
+	if (r->spec == NULL) {
+		snprintf(err, errlen, "out of memory for flow rules");
+		rte_free(r);
+		return -ENOMEM;
+	}
+	*r->spec = *spec;
 	r->key = spec->key;
 	r->mask = spec->mask;
 	r->key.in_port = 0;
@@ -317,7 +326,7 @@ del_if(struct vs_switch *sw, struct vs_bridge *br,
 static bool
 sel_filter(const struct vs_flow_rule *r, const void *arg)
 {
-	return arg == NULL || vs_flow_filter_selects(arg, &r->spec);
+	return arg == NULL || vs_flow_filter_selects(arg, r->spec);
 }
 
 int

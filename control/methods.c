@@ -568,7 +568,7 @@ m_dump_flows(struct vs_switch *sw, json_t *params, char *err)
 		uint32_t used = 0;
 		char text[2048];
 
-		if (given && !vs_flow_filter_selects(&filter, &r->spec))
+		if (given && !vs_flow_filter_selects(&filter, r->spec))
 			continue;
 		for (unsigned k = 0; k < sw->n_pmds; k++) {
 			packets += r->stats[k].packets;
@@ -576,7 +576,7 @@ m_dump_flows(struct vs_switch *sw, json_t *params, char *err)
 			if (r->stats[k].used_s > used)
 				used = r->stats[k].used_s;
 		}
-		vs_flow_format(&r->spec, text, sizeof(text));
+		vs_flow_format(r->spec, text, sizeof(text));
 		json_array_append_new(a, json_pack("{s:s, s:i, s:I, s:I, s:i, s:i}", "flow", text,
 						   "priority", r->priority, "n_packets",
 						   (json_int_t)packets, "n_bytes", (json_int_t)bytes,

@@ -17,7 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define VS_RPC_MAX_LINE (1024 * 1024)   /* longest accepted message, bytes */
+/* Longest accepted request, bytes: room for add-flows of 100,000+ rules. */
+#define VS_RPC_MAX_LINE (64 * 1024 * 1024)
 
 /* JSON-RPC 2.0 error codes. */
 #define VS_RPC_PARSE_ERROR      -32700

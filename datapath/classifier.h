@@ -52,7 +52,7 @@ struct vs_flow_rule {
 	uint32_t id;                    /* install order, breaks priority ties (older wins) */
 	uint16_t n_actions;
 	struct vs_flow_action actions[VS_FLOW_MAX_ACTIONS];
-	struct vs_flow_spec spec;       /* as given, for dump-flows and del-flows */
+	struct vs_flow_spec *spec;      /* as given, for dump-flows and del-flows (control's heap) */
 	uint32_t created_s;
 	struct vs_flow_stats stats[];   /* one per PMD */
 };
