@@ -117,12 +117,16 @@ cases = [
     (b'{"jsonrpc": "2.0", "id": 3, "method": "add-port", "params": {"bridge": "br0", '
      b'"port": "x", "options": {"type": 5}}}\n', -32000, "expected a string"),
     (b'{"jsonrpc": "2.0", "id": 4, "method": "del-br", "params": {"bridge": 7}}\n', -32000, "bridge"),
-    (b"x" * (1 << 20 | 10) + b"\n", -32600, "longer than"),
+    # Over the 64 MiB request limit: refused once the limit is passed.
+    (b"x" * (64 << 20 | 10), -32600, "longer than"),
 ]
 bad = 0
 for data, code, text in cases:
     s = connect()
-    s.sendall(data)
+    try:
+        s.sendall(data)
+    except (BrokenPipeError, ConnectionResetError):
+        pass    # the daemon answered and hung up before taking it all
     a = answers(s, 1)
     s.close()
     err = a[0].get("error", {}) if a else {}
