@@ -150,7 +150,8 @@ build_add_port(int argc, char *const argv[], json_t *params, char *err, size_t e
 		return ret;
 	/* Every port needs a type; say so here rather than after a round trip. */
 	if (json_object_get(json_object_get(params, "options"), "type") == NULL)
-		return fail(err, errlen, "missing type=TYPE (dpdk, af_xdp or patch)");
+		return fail(err, errlen, "missing type=TYPE (dpdk, af_xdp, patch, vhost-user or "
+			    "vhost-user-client)");
 	return 0;
 }
 
@@ -348,6 +349,26 @@ print_port_vlan(FILE *out, const json_t *vlan)
 	fputc('\n', out);
 }
 
+/*
+ * "vhost: server, connected (vid 0), 2/2 queues enabled, features 0x950008000, numa 0"
+ * or "vhost: client, disconnected": the guest side of a vhost-user port.
+ */
+static void
+print_port_vhost(FILE *out, const json_t *vhost)
+{
+	const char *state = str_of(vhost, "state");
+	struct num n1, n2, n3, n4;
+
+	fprintf(out, "        vhost: %s, %s", str_of(vhost, "mode"), state);
+	/* Without a guest, vid, features and NUMA node mean nothing. */
+	if (strcmp(state, "connected") == 0)
+		fprintf(out, " (vid %s), %s/%s queues enabled, features %s, numa %s",
+			int_str(vhost, "vid", &n1), int_str(vhost, "queues_enabled", &n2),
+			int_str(vhost, "queues", &n3), str_of(vhost, "features"),
+			int_str(vhost, "numa", &n4));
+	fputc('\n', out);
+}
+
 static void
 print_port(FILE *out, const json_t *port)
 {
@@ -355,6 +376,7 @@ print_port(FILE *out, const json_t *port)
 	const json_t *opts = json_object_get(port, "options");
 	const json_t *pmds = json_object_get(port, "rxq_pmds");
 	const json_t *vlan = json_object_get(port, "vlan");
+	const json_t *vhost = json_object_get(port, "vhost");
 	struct num n1, n2, n3;
 	void *it;
 	size_t i;
@@ -383,6 +405,9 @@ print_port(FILE *out, const json_t *port)
 		}
 		fprintf(out, ", txq %s\n", int_str(port, "txq", &n1));
 	}
+	/* Only vhost ports have it; null when the backend is not open. */
+	if (json_is_object(vhost))
+		print_port_vhost(out, vhost);
 	if (vlan != NULL)
 		print_port_vlan(out, vlan);
 }
@@ -456,6 +481,22 @@ print_fdb_show(FILE *out, const json_t *result)
 	}
 }
 
+/* vhost ports: "  queue 0: rx 10, tx 12, ring full 0" per queue pair. */
+static void
+print_queue_stats(FILE *out, const json_t *queues)
+{
+	const json_t *q;
+	struct num n1, n2, n3, n4;
+	size_t i;
+
+	for (i = 0; i < json_array_size(queues); i++) {
+		q = json_array_get(queues, i);
+		fprintf(out, "  queue %s: rx %s, tx %s, ring full %s\n", int_str(q, "queue", &n1),
+			int_str(q, "rx_packets", &n2), int_str(q, "tx_packets", &n3),
+			int_str(q, "tx_ring_full", &n4));
+	}
+}
+
 static void
 print_port_stats(FILE *out, const json_t *result)
 {
@@ -485,6 +526,7 @@ print_port_stats(FILE *out, const json_t *result)
 			sep = ", ";
 		}
 		fputs(sep[0] == ',' ? ")\n" : "\n", out);
+		print_queue_stats(out, json_object_get(p, "queues"));
 	}
 }
 

@@ -92,10 +92,24 @@ new_device(int vid)
 		pthread_mutex_unlock(&vs_vhost_lock);
 		return -1;
 	}
+	if (v->vid >= 0) {
+		/* A second QEMU on a server socket: rte_vhost accepts it, but
+		 * the port has one guest; taking it over would leave the first
+		 * guest attached to nothing. rte_vhost retries on the guest's
+		 * next message. */
+		VS_WARN("port '%s': refusing a second guest on %s (vid %d is attached)",
+			v->port->cfg.name, v->path, v->vid);
+		pthread_mutex_unlock(&vs_vhost_lock);
+		return -1;
+	}
 	/* PMDs poll: the guest need not kick us, and we never sleep. */
 	n = rte_vhost_get_vring_num(vid);
 	for (uint16_t i = 0; i < n; i++)
 		rte_vhost_enable_guest_notification(vid, i, 0);
+	/* Pairs this guest does not have cannot be enabled, whatever an
+	 * earlier connection on the socket left (see destroy_device). */
+	for (uint16_t q = n / 2; q < v->dp->n_queues; q++)
+		v->dp->rx_enabled[q] = v->dp->tx_enabled[q] = 0;
 	rte_vhost_get_negotiated_features(vid, &v->features);
 	v->guest_node = rte_vhost_get_numa_node(vid);
 	v->vid = vid;
@@ -123,6 +137,12 @@ destroy_device(int vid)
 	if (v != NULL && v->vid == vid) {
 		__atomic_store_n(&v->dp->vid, -1, __ATOMIC_RELEASE);
 		v->vid = -1;
+		/* rte_vhost reports no vring state change when a guest goes
+		 * away: forget its enabled queues, or the next guest (with
+		 * fewer pairs, say) would inherit them and PMDs would poll
+		 * virtqueues it does not have. */
+		for (uint16_t q = 0; q < v->dp->n_queues; q++)
+			v->dp->rx_enabled[q] = v->dp->tx_enabled[q] = 0;
 		VS_INFO("port '%s': guest detached", v->port->cfg.name);
 	}
 	pthread_mutex_unlock(&vs_vhost_lock);
@@ -141,7 +161,8 @@ vring_state_changed(int vid, uint16_t queue_id, int enable)
 
 	pthread_mutex_lock(&vs_vhost_lock);
 	v = find_by_vid(vid);
-	if (v != NULL && q < v->dp->n_queues) {
+	/* Before new_device (vid -1) the rings are the coming guest's. */
+	if (v != NULL && q < v->dp->n_queues && (v->vid < 0 || v->vid == vid)) {
 		/* Odd: the guest's tx ring, which we dequeue from. */
 		if (queue_id & 1)
 			v->dp->rx_enabled[q] = !!enable;
@@ -309,8 +330,8 @@ vhost_open(struct vs_switch *sw, struct vs_port *p, char *err, size_t errlen)
 		flags |= RTE_VHOST_USER_CLIENT;         /* reconnects by default */
 	rc = rte_vhost_driver_register(c->path, flags);
 	if (rc != 0) {
-		snprintf(err, errlen, "port '%s': cannot register vhost-user socket %s%s", c->name,
-			 c->path, client ? "" : " (is the directory there and writable?)");
+		snprintf(err, errlen, "port '%s': cannot register vhost-user socket %s", c->name,
+			 c->path);
 		rc = -EINVAL;
 		goto fail_pool;
 	}
@@ -326,8 +347,10 @@ vhost_open(struct vs_switch *sw, struct vs_port *p, char *err, size_t errlen)
 	vs_vhosts = v;
 	pthread_mutex_unlock(&vs_vhost_lock);
 	if (rte_vhost_driver_start(c->path) != 0) {
-		snprintf(err, errlen, "port '%s': cannot %s %s", c->name,
-			 client ? "start connecting to" : "listen on", c->path);
+		/* Binding happens here, not in register: the likely mistake. */
+		snprintf(err, errlen, "port '%s': cannot %s %s%s", c->name,
+			 client ? "start connecting to" : "listen on", c->path,
+			 client ? "" : " (is the directory there and writable?)");
 		rc = -EINVAL;
 		goto fail_unlink;
 	}
@@ -432,7 +455,8 @@ vs_vhost_port_json(const struct vs_port *p)
 	o = json_pack("{s:s, s:s, s:i, s:s, s:i, s:i, s:i, s:i}", "mode",
 		      v->client ? "client" : "server", "state",
 		      v->vid >= 0 ? "connected" : "disconnected", "vid", v->vid, "features",
-		      v->vid >= 0 ? feat : "", "numa", v->guest_node, "queues", v->dp->n_queues,
+		      v->vid >= 0 ? feat : "", "numa", v->vid >= 0 ? v->guest_node : -1, "queues",
+		      v->dp->n_queues,
 		      "queues_enabled", v->vid >= 0 ? enabled : 0, "connects", v->connects);
 	pthread_mutex_unlock(&vs_vhost_lock);
 	return o;

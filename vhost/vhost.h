@@ -5,7 +5,9 @@
  * Two port types share it: `vhost-user` (vswitchd creates the socket and
  * listens; QEMU connects as client, and reconnects after a restart of
  * vswitchd) and `vhost-user-client` (QEMU listens with server=on;
- * vswitchd connects and reconnects for ever with back-off).
+ * vswitchd connects, and retries every second for ever: rte_vhost's
+ * reconnect thread). One guest per port: a second guest on a server
+ * socket is refused.
  *
  * rte_vhost runs its callbacks (new_device, destroy_device,
  * vring_state_changed) on its own event thread. They only update the
@@ -35,7 +37,7 @@ int vs_vhost_event_fd(void);
 /* Control thread: apply pending guest changes (NUMA moves), log them. */
 void vs_vhost_handle_events(struct vs_switch *sw);
 
-/* For show: {"mode","state","vid","features","numa","queues_enabled"}. */
+/* For show: {"mode","state","vid","features","numa","queues","queues_enabled","connects"}. */
 json_t *vs_vhost_port_json(const struct vs_port *p);
 
 /* For port-stats: per-queue counters summed over PMDs. */

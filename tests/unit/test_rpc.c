@@ -284,7 +284,7 @@ test_decode_max_line(void **state)
 	vs_rpc_request_release(&r);
 
 	check_bad(line, VS_RPC_MAX_LINE + 1, VS_RPC_INVALID_REQUEST,
-		  "request too long: 1048577 bytes (limit 1048576)", "null");
+		  "request too long: 67108865 bytes (limit 67108864)", "null");
 	free(line);
 }
 
@@ -642,7 +642,7 @@ static const struct build_case build_cases[] = {
 	{ { "add-port", "br0", "p1", "type=dpdk", "mtu=1500", "mtu=9000" }, NULL,
 	  "add-port: duplicate key 'mtu'" },
 	{ { "add-port", "br0", "p1", "mtu=1500" }, NULL,
-	  "add-port: missing type=TYPE (dpdk, af_xdp or patch)" },
+	  "add-port: missing type=TYPE (dpdk, af_xdp, patch, vhost-user or vhost-user-client)" },
 	{ { "set-port", "p1", "tag" }, NULL, "set-port: expected key=value, got 'tag'" },
 	{ { "add-br", "br0", "mac_aging_s=1", "mac_aging_s=2" }, NULL,
 	  "add-br: duplicate key 'mac_aging_s'" },
@@ -760,6 +760,63 @@ static const struct print_case print_cases[] = {
 	  "        link: ?, mtu ?, rxq ?, txq ?\n"
 	  "        vlan: ?\n" },
 	{ "show", "[]", false, "vswitchd ? (pid ?), 0 PMDs\n" },
+	/* vhost ports: the guest side, connected or not. */
+	{ "show",
+	  "{\"pid\":9,\"version\":\"0.1.0\",\"pmds\":[{\"core\":1,\"node\":0}],"
+	  "\"bridges\":[{\"name\":\"br0\",\"mac_aging_s\":300,\"mac_table_size\":262144,"
+	  "\"mac_count\":0,\"ports\":["
+	  "{\"name\":\"vm1\",\"type\":\"vhost-user\",\"options\":{\"path\":\"/run/vs/vm1.sock\"},"
+	  "\"link\":\"up\",\"mtu\":1500,\"rxq\":2,\"txq\":2,\"rxq_pmds\":[1,1],"
+	  "\"vlan\":{\"mode\":\"access\",\"tag\":10},"
+	  "\"vhost\":{\"mode\":\"server\",\"state\":\"connected\",\"vid\":0,"
+	  "\"features\":\"0x950008000\",\"numa\":0,\"queues\":2,\"queues_enabled\":2,"
+	  "\"connects\":1}},"
+	  "{\"name\":\"vm2\",\"type\":\"vhost-user-client\","
+	  "\"options\":{\"path\":\"/run/qemu/vm2.sock\"},"
+	  "\"link\":\"down\",\"mtu\":1500,\"rxq\":1,\"txq\":1,\"rxq_pmds\":[1],"
+	  "\"vlan\":{\"mode\":\"trunk\",\"trunks\":\"all\",\"native\":0},"
+	  "\"vhost\":{\"mode\":\"client\",\"state\":\"disconnected\",\"vid\":-1,"
+	  "\"features\":\"\",\"numa\":-1,\"queues\":1,\"queues_enabled\":0,"
+	  "\"connects\":0}}]}]}",
+	  false,
+	  "vswitchd 0.1.0 (pid 9), 1 PMD: core 1 (numa 0)\n"
+	  "Bridge br0 (0 MACs learned, table 262144, aging 300 s)\n"
+	  "    Port vm1\n"
+	  "        type: vhost-user, path: /run/vs/vm1.sock\n"
+	  "        link: up, mtu 1500, rxq 2 (pmd 1, 1), txq 2\n"
+	  "        vhost: server, connected (vid 0), 2/2 queues enabled, features 0x950008000, "
+	  "numa 0\n"
+	  "        vlan: access, tag 10\n"
+	  "    Port vm2\n"
+	  "        type: vhost-user-client, path: /run/qemu/vm2.sock\n"
+	  "        link: down, mtu 1500, rxq 1 (pmd 1), txq 1\n"
+	  "        vhost: client, disconnected\n"
+	  "        vlan: trunk, all VLANs\n" },
+	/* Defensive: a vhost member missing, of the wrong type, or null. */
+	{ "show",
+	  "{\"bridges\":[{\"ports\":["
+	  "{\"type\":\"vhost-user\",\"vhost\":{\"state\":\"connected\",\"vid\":\"0\","
+	  "\"features\":12,\"queues\":[2]}},"
+	  "{\"type\":\"vhost-user\",\"vhost\":{\"mode\":3}},"
+	  "{\"type\":\"vhost-user\",\"vhost\":null},"
+	  "{\"type\":\"vhost-user\",\"vhost\":\"connected\"}]}]}",
+	  false,
+	  "vswitchd ? (pid ?), 0 PMDs\n"
+	  "Bridge ? (? MACs learned, table ?, aging ? s)\n"
+	  "    Port ?\n"
+	  "        type: vhost-user\n"
+	  "        link: ?, mtu ?, rxq ?, txq ?\n"
+	  "        vhost: ?, connected (vid ?), ?/? queues enabled, features ?, numa ?\n"
+	  "    Port ?\n"
+	  "        type: vhost-user\n"
+	  "        link: ?, mtu ?, rxq ?, txq ?\n"
+	  "        vhost: ?, ?\n"
+	  "    Port ?\n"
+	  "        type: vhost-user\n"
+	  "        link: ?, mtu ?, rxq ?, txq ?\n"
+	  "    Port ?\n"
+	  "        type: vhost-user\n"
+	  "        link: ?, mtu ?, rxq ?, txq ?\n" },
 
 	{ "list-br", "{\"bridges\":[\"br0\",\"br1\"]}", false, "br0\nbr1\n" },
 	{ "list-br", "{\"bridges\":[]}", false, "" },
@@ -822,6 +879,40 @@ static const struct print_case print_cases[] = {
 	  "  rx: 9000000000 packets, 1 bytes\n"
 	  "  tx: 1 packets, 2 bytes\n"
 	  "  drops: 5 (runt: 1, tx_full: 4)\n" },
+	/* vhost ports: per queue pair, after the drops. */
+	{ "port-stats",
+	  "{\"ports\":[{\"name\":\"vm1\",\"bridge\":\"br0\",\"rx_packets\":30,\"rx_bytes\":2940,"
+	  "\"tx_packets\":19,\"tx_bytes\":1862,\"drops_total\":3,\"drops\":{\"tx_full\":3},"
+	  "\"queues\":[{\"queue\":0,\"rx_packets\":10,\"tx_packets\":12,\"tx_ring_full\":0},"
+	  "{\"queue\":1,\"rx_packets\":20,\"tx_packets\":7,\"tx_ring_full\":3}]},"
+	  "{\"name\":\"vm2\",\"bridge\":\"br0\",\"rx_packets\":0,\"rx_bytes\":0,"
+	  "\"tx_packets\":0,\"tx_bytes\":0,\"drops_total\":0,\"drops\":{},\"queues\":[]}]}",
+	  false,
+	  "port vm1 (bridge br0):\n"
+	  "  rx: 30 packets, 2940 bytes\n"
+	  "  tx: 19 packets, 1862 bytes\n"
+	  "  drops: 3 (tx_full: 3)\n"
+	  "  queue 0: rx 10, tx 12, ring full 0\n"
+	  "  queue 1: rx 20, tx 7, ring full 3\n"
+	  "port vm2 (bridge br0):\n"
+	  "  rx: 0 packets, 0 bytes\n"
+	  "  tx: 0 packets, 0 bytes\n"
+	  "  drops: 0\n" },
+	{ "port-stats",
+	  "{\"ports\":[{\"queues\":[{}, 7, {\"queue\":\"0\",\"rx_packets\":1.5}]},"
+	  "{\"queues\":{\"queue\":0}}]}",
+	  false,
+	  "port ? (bridge ?):\n"
+	  "  rx: ? packets, ? bytes\n"
+	  "  tx: ? packets, ? bytes\n"
+	  "  drops: ?\n"
+	  "  queue ?: rx ?, tx ?, ring full ?\n"
+	  "  queue ?: rx ?, tx ?, ring full ?\n"
+	  "  queue ?: rx ?, tx ?, ring full ?\n"
+	  "port ? (bridge ?):\n"
+	  "  rx: ? packets, ? bytes\n"
+	  "  tx: ? packets, ? bytes\n"
+	  "  drops: ?\n" },
 	{ "port-stats", "{\"ports\":[{\"drops\":{\"x\":\"y\"}}]}", false,
 	  "port ? (bridge ?):\n"
 	  "  rx: ? packets, ? bytes\n"
