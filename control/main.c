@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_log.h>
@@ -36,6 +38,33 @@ usage(FILE *f)
 		"  -V, --version            print the version\n"
 		"\n"
 		"See docs/config.md for the file format and vsctl --help for runtime control.\n");
+}
+
+/* rte_eal_cleanup(), and the (empty) runtime directory EAL leaves even
+ * with --in-memory. */
+static void
+eal_cleanup(void)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
+	rte_eal_cleanup();
+	if (dir[0] != '\0' && rmdir(dir) != 0 && errno != ENOENT)
+		VS_WARN("cannot remove %s: %s", dir, strerror(errno));
+}
+
+/*
+ * AF_XDP umems and BPF maps are locked memory: lift the limit (systemd's
+ * default is 8 MB), as OVS does. Best effort; the error shows up at port
+ * creation if it matters.
+ */
+static void
+raise_memlock(void)
+{
+	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
+
+	if (setrlimit(RLIMIT_MEMLOCK, &r) != 0)
+		VS_WARN("cannot lift the locked-memory limit: %s", strerror(errno));
 }
 
 static unsigned
@@ -123,6 +152,7 @@ main(int argc, char **argv)
 	/* Threads created from here on (EAL's, the PMDs) inherit the mask, so
 	 * SIGTERM and SIGINT reach the control loop's signalfd only. */
 	vs_ctl_block_signals();
+	raise_memlock();
 	if (vs_eal_init(cfg, &plan, vs_log_level, err, sizeof(err)) != 0) {
 		VS_ERR("%s", err);
 		vs_config_free(cfg);
@@ -143,7 +173,7 @@ main(int argc, char **argv)
 	if (rc != 0) {
 		VS_ERR("%s", err);
 		vs_switch_fini(&sw);
-		rte_eal_cleanup();
+		eal_cleanup();
 		vs_config_free(cfg);
 		return 1;
 	}
@@ -155,7 +185,7 @@ main(int argc, char **argv)
 
 	vs_ctl_close(&ctl);
 	vs_switch_fini(&sw);
-	rte_eal_cleanup();
+	eal_cleanup();
 	vs_config_free(cfg);
 	VS_INFO("stopped");
 	return rc == 0 ? 0 : 1;
