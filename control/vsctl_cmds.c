@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "flow.h"
 #include "vsctl_cmds.h"
 
 /* ---- argument parsing ---------------------------------------------------- */
@@ -119,6 +120,88 @@ build_bridge(int argc, char *const argv[], json_t *params, char *err, size_t err
 {
 	(void)argc;
 	return add_name(params, "bridge", "bridge", argv[0], err, errlen);
+}
+
+/* BRIDGE RULE: checked here too, so a typo never reaches the daemon. */
+static int
+build_add_flow(int argc, char *const argv[], json_t *params, char *err, size_t errlen)
+{
+	struct vs_flow_spec spec;
+	char why[256];
+
+	(void)argc;
+	if (add_name(params, "bridge", "bridge", argv[0], err, errlen) < 0)
+		return -EINVAL;
+	if (vs_flow_parse(argv[1], true, &spec, why, sizeof(why)) != 0)
+		return fail(err, errlen, "%s", why);
+	json_object_set_new(params, "flow", json_string(argv[1]));
+	return 0;
+}
+
+/* BRIDGE [MATCH] */
+static int
+build_flow_filter(int argc, char *const argv[], json_t *params, char *err, size_t errlen)
+{
+	struct vs_flow_spec spec;
+	char why[256];
+
+	if (add_name(params, "bridge", "bridge", argv[0], err, errlen) < 0)
+		return -EINVAL;
+	if (argc < 2)
+		return 0;
+	if (vs_flow_parse(argv[1], false, &spec, why, sizeof(why)) != 0)
+		return fail(err, errlen, "%s", why);
+	json_object_set_new(params, "match", json_string(argv[1]));
+	return 0;
+}
+
+/* BRIDGE FILE: one rule per line ("-" = stdin), blank lines and # comments skipped. */
+static int
+build_add_flows(int argc, char *const argv[], json_t *params, char *err, size_t errlen)
+{
+	FILE *f = strcmp(argv[1], "-") == 0 ? stdin : fopen(argv[1], "r");
+	struct vs_flow_spec spec;
+	json_t *list;
+	char *line = NULL, why[256];
+	size_t cap = 0;
+	ssize_t n;
+	unsigned lineno = 0;
+
+	(void)argc;
+	if (add_name(params, "bridge", "bridge", argv[0], err, errlen) < 0)
+		return -EINVAL;
+	if (f == NULL)
+		return fail(err, errlen, "cannot open %s: %s", argv[1], strerror(errno));
+	list = json_array();
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		size_t len;
+
+		lineno++;
+		len = vs_flow_line_len(line);
+		if (len == 0)
+			continue;
+		line[len] = '\0';
+		if (vs_flow_parse(line, true, &spec, why, sizeof(why)) != 0) {
+			fail(err, errlen, "%s:%u: %s", argv[1], lineno, why);
+			goto fail;
+		}
+		json_array_append_new(list, json_string(line));
+	}
+	if (ferror(f)) {
+		fail(err, errlen, "cannot read %s: %s", argv[1], strerror(errno));
+		goto fail;
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	json_object_set_new(params, "flows", list);
+	return 0;
+fail:
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	json_decref(list);
+	return -EINVAL;
 }
 
 /* BRIDGE [KEY=VALUE...] */
@@ -589,6 +672,32 @@ print_pmd_stats(FILE *out, const json_t *result)
 
 /* ---- the table ----------------------------------------------------------- */
 
+/* Like ovs-ofctl dump-flows: counters, then the rule in canonical form. */
+static void
+print_dump_flows(FILE *out, const json_t *result)
+{
+	const json_t *flows = json_object_get(result, "flows");
+	size_t i;
+
+	if (!json_is_array(flows))
+		return;
+	for (i = 0; i < json_array_size(flows); i++) {
+		const json_t *f = json_array_get(flows, i);
+
+		fputs(" duration=", out);
+		print_value(out, json_object_get(f, "duration_s"));
+		fputs("s, n_packets=", out);
+		print_value(out, json_object_get(f, "n_packets"));
+		fputs(", n_bytes=", out);
+		print_value(out, json_object_get(f, "n_bytes"));
+		fputs(", idle_age=", out);
+		print_value(out, json_object_get(f, "idle_age_s"));
+		fputs(", ", out);
+		print_value(out, json_object_get(f, "flow"));
+		fputc('\n', out);
+	}
+}
+
 static const struct vsctl_cmd commands[] = {
 	{ "show", 0, 0, "", "bridges, ports and PMD threads",
 	  build_none, print_show },
@@ -618,6 +727,14 @@ static const struct vsctl_cmd commands[] = {
 	  build_none, NULL },
 	{ "version", 0, 0, "", "show the daemon's version",
 	  build_none, print_version },
+	{ "add-flow", 2, 2, "BRIDGE RULE", "add a flow rule (docs/flows.md)",
+	  build_add_flow, NULL },
+	{ "add-flows", 2, 2, "BRIDGE FILE", "add the rules of FILE (- for stdin), all or none",
+	  build_add_flows, NULL },
+	{ "del-flows", 1, 2, "BRIDGE [MATCH]", "delete the rules MATCH selects (all without)",
+	  build_flow_filter, NULL },
+	{ "dump-flows", 1, 2, "BRIDGE [MATCH]", "list flow rules with their counters",
+	  build_flow_filter, print_dump_flows },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -658,6 +658,24 @@ static const struct build_case build_cases[] = {
 	{ { "add-port", "br0", "type=dpdk", "devargs=x" }, NULL,
 	  "add-port: expected a port name, got 'type=dpdk'" },
 	{ { "fdb-show", "br\xc3" }, NULL, "fdb-show: bridge name is not valid UTF-8" },
+
+	/* Flow commands: rules are checked before anything is sent. */
+	{ { "add-flow", "br0", "priority=10,ip,nw_dst=10.0.0.0/24,actions=output:fw" },
+	  "{\"bridge\":\"br0\",\"flow\":\"priority=10,ip,nw_dst=10.0.0.0/24,actions=output:fw\"}",
+	  NULL },
+	{ { "add-flow", "br0", "ip,nw_dest=10.0.0.1,actions=drop" }, NULL,
+	  "add-flow: column 4: unknown field 'nw_dest'" },
+	{ { "add-flow", "br0", "in_port=p1" }, NULL, "add-flow: column 11: missing actions=" },
+	{ { "add-flow", "br0" }, NULL,
+	  "add-flow: missing arguments (usage: vsctl add-flow BRIDGE RULE)" },
+	{ { "del-flows", "br0" }, "{\"bridge\":\"br0\"}", NULL },
+	{ { "del-flows", "br0", "in_port=p1,ip" }, "{\"bridge\":\"br0\",\"match\":\"in_port=p1,ip\"}",
+	  NULL },
+	{ { "dump-flows", "br0", "tcp" }, "{\"bridge\":\"br0\",\"match\":\"tcp\"}", NULL },
+	{ { "dump-flows", "br0", "ip,actions=drop" }, NULL,
+	  "dump-flows: column 4: actions not allowed here" },
+	{ { "add-flows", "br0", "/nonexistent/rules" }, NULL,
+	  "add-flows: cannot open /nonexistent/rules: No such file or directory" },
 };
 
 static void
@@ -998,7 +1016,7 @@ test_vsctl_commands(void **state)
 	static const char *const names[] = {
 		"show", "list-br", "add-br", "del-br", "list-ports", "add-port", "del-port",
 		"set-port", "fdb-show", "fdb-flush", "port-stats", "pmd-stats",
-		"pmd-stats-clear", "version",
+		"pmd-stats-clear", "version", "add-flow", "add-flows", "del-flows", "dump-flows",
 	};
 	char *text = NULL, *line, *save, needle[64];
 	size_t i, size;
