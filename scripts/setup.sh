@@ -13,6 +13,7 @@ PACKAGES=(
 	iproute2 iputils-ping ethtool iperf3 # namespaces, end-to-end tests, demo
 	python3 python3-scapy python3-pytest # packet-level tests (Debian's /usr/bin/python3)
 	procps psmisc
+	qemu-system-x86 busybox-static cpio kmod xz-utils zstd   # vhost tests: QEMU guests (../shared/vmtest)
 )
 
 [ "$(id -u)" = 0 ] || { echo "setup.sh: run as root (it installs packages and reserves hugepages)" >&2; exit 1; }

@@ -13,7 +13,8 @@ VH_NAME=$(basename "$0" .sh)
 VH_PY=/usr/bin/python3
 TESTPMD=${TESTPMD:-dpdk-testpmd}
 # The QEMU guest fixture (shared/vmtest); override with RUN_GUEST.
-RUN_GUEST=${RUN_GUEST:-/work/shared/vmtest/run-guest.sh}
+# shared/ sits beside the repository (as in CI: a clone of main with shared/ next to it).
+RUN_GUEST=${RUN_GUEST:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)/shared/vmtest/run-guest.sh}
 VH_PREFIX="vsvh$$"              # namespaces, veths, DPDK file prefixes (< 16 chars)
 VH_DAEMONS=()                   # vswitchd PIDs: SIGTERM, then SIGKILL
 VH_PIDS=()                      # other background jobs (run-guest.sh, ping): SIGTERM, then SIGKILL
