@@ -23,13 +23,12 @@
 
 #include <yaml.h>
 
+#include "clip.h"
 #include "config.h"
 #include "flow.h"
 
 #define WHY_MAX 384                     /* one message, without position and path */
 #define YPATH_MAX 192                   /* "bridges[12].ports[3] 'p1'.vlan.trunks[7]" */
-#define CLIP_MAX 48                     /* user text echoed in a message is cut after this */
-#define CLIP_BUF (CLIP_MAX + 4)         /* clipped text plus "..." and the NUL */
 #define MAX_DEPTH 32                    /* YAML nesting accepted; the schema needs 5 */
 #define MAX_FILE_SIZE (16u << 20)       /* a config is a few KiB; refuse to slurp a disk image */
 #define CPU_ONLINE_PATH "/sys/devices/system/cpu/online"
@@ -88,33 +87,7 @@ one_line(char *s)
 			*s = '?';
 }
 
-/*
- * Copy at most n bytes of user text s for echoing in a message: cut after
- * CLIP_MAX bytes (on a UTF-8 boundary) with "...", control characters
- * shown as '?'.
- */
-static const char *
-clip_n(char buf[CLIP_BUF], const char *s, size_t n)
-{
-	size_t i;
 
-	for (i = 0; i < n && s[i] != '\0' && i < CLIP_MAX; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-	if (i < n && s[i] != '\0') {
-		while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80)
-			i--;
-		memcpy(buf + i, "...", 3);
-		i += 3;
-	}
-	buf[i] = '\0';
-	return buf;
-}
-
-static const char *
-clip(char buf[CLIP_BUF], const char *s)
-{
-	return clip_n(buf, s, SIZE_MAX);
-}
 
 /* ------------------------------------------------------------------------
  * Value parsers shared by the YAML loader and vsctl

@@ -20,12 +20,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clip.h"
 #include "flow.h"
 
 #define WS " \t\r\n"                    /* whitespace: separates like a comma */
 #define NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-"
-#define CLIP_MAX 48                     /* user text echoed in a message is cut after this */
-#define CLIP_BUF (CLIP_MAX + 4)         /* clipped text plus "..." and the NUL */
 #define VALUE_MAX 96                    /* longest address text we parse: IPv6 addr/mask is 79 */
 
 #define ETH_TYPE_IP 0x0800
@@ -41,23 +40,6 @@
  * Small helpers
  */
 
-/* Copy at most n bytes of user text for a message: cut with "...", control characters as '?'. */
-static const char *
-clip_n(char buf[CLIP_BUF], const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n && s[i] != '\0' && i < CLIP_MAX; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-	if (i < n && s[i] != '\0') {
-		while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80)
-			i--;
-		memcpy(buf + i, "...", 3);
-		i += 3;
-	}
-	buf[i] = '\0';
-	return buf;
-}
 
 /* Whether the n bytes at s are exactly the NUL-terminated word w. */
 static bool
