@@ -21,7 +21,7 @@ vs_fdb_create(uint32_t id, uint32_t capacity, uint32_t aging_s, char *err, size_
 	struct rte_hash_parameters hp = {
 		.name = name,
 		.entries = capacity,
-		.key_len = sizeof(uint64_t),
+		.key_len = sizeof(struct vs_fdb_hkey),
 		.hash_func = rte_hash_crc,
 		.socket_id = SOCKET_ID_ANY,
 		/* Lock-free readers, one writer; extendable buckets so the
@@ -87,11 +87,12 @@ int
 vs_fdb_learn(struct vs_fdb *f, struct rte_rcu_qsbr *qsv, uint64_t key, uint16_t slot,
 	     uint32_t now)
 {
+	struct vs_fdb_hkey hk = { .key = key, .zero = 0 };
 	struct vs_fdb_entry *e;
 	void *data;
 	uint32_t idx;
 
-	if (rte_hash_lookup_data(f->hash, &key, &data) >= 0) {
+	if (rte_hash_lookup_data(f->hash, &hk, &data) >= 0) {
 		e = data;
 		if (e->slot != slot)            /* a move: one atomic store */
 			__atomic_store_n(&e->slot, slot, __ATOMIC_RELEASE);
@@ -107,8 +108,8 @@ vs_fdb_learn(struct vs_fdb *f, struct rte_rcu_qsbr *qsv, uint64_t key, uint16_t 
 	e->slot = slot;
 	e->vlan = vs_fdb_key_vlan(key);
 	e->seen = now;
-	e->key = key;
-	if (rte_hash_add_key_data(f->hash, &key, e) < 0) {
+	e->hkey = hk;
+	if (rte_hash_add_key_data(f->hash, &hk, e) < 0) {
 		f->free_idx[f->n_free++] = idx;
 		return -ENOSPC;
 	}
@@ -120,7 +121,7 @@ vs_fdb_learn(struct vs_fdb *f, struct rte_rcu_qsbr *qsv, uint64_t key, uint16_t 
 static void
 fdb_delete(struct vs_fdb *f, struct vs_fdb_entry *e, uint64_t token)
 {
-	int32_t pos = rte_hash_del_key(f->hash, &e->key);
+	int32_t pos = rte_hash_del_key(f->hash, &e->hkey);
 	struct vs_fdb_deferred *d;
 
 	if (pos < 0)

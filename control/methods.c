@@ -336,7 +336,7 @@ m_fdb_show(struct vs_switch *sw, json_t *params, char *err)
 		uint8_t mac[6];
 		char macs[RTE_ETHER_ADDR_FMT_SIZE];
 
-		vs_fdb_key_mac(e->key, mac);
+		vs_fdb_key_mac(e->hkey.key, mac);
 		snprintf(macs, sizeof(macs), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
 			 mac[3], mac[4], mac[5]);
 		json_array_append_new(a, json_pack("{s:s, s:i, s:s, s:i}", "port",

@@ -235,10 +235,10 @@ normal(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_
 		}
 		vlan[n_ok] = r;
 		tagged[n_ok] = l2.tagged;
-		src_key[n_ok] = vs_fdb_key(eth->src_addr.addr_bytes, r);
+		src_key[n_ok] = vs_fdb_key_frame(eth->src_addr.addr_bytes, r);
 		if (!rte_is_multicast_ether_addr(&eth->dst_addr)) {
 			ucast_idx[n_ucast] = n_ok;
-			dst_key[n_ucast++] = vs_fdb_key(eth->dst_addr.addr_bytes, r);
+			dst_key[n_ucast++] = vs_fdb_key_frame(eth->dst_addr.addr_bytes, r);
 		}
 		ok[n_ok++] = m;
 	}
@@ -476,6 +476,14 @@ flows(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, const struct
 		rule_hit(pmd, r, n, bytes);
 		if (only_normal(r)) {
 			normal(pmd, pq, in_slot, pkts, n, depth);
+			return;
+		}
+		/* The port-forward rule: the whole burst to one port. */
+		if (r->n_actions == 1 && r->actions[0].type == VS_ACT_OUTPUT &&
+		    r->actions[0].port != in_slot &&
+		    pmd->tables->ports[r->actions[0].port].kind != VS_DP_NONE) {
+			for (i = 0; i < n; i++)
+				deliver(pmd, pq, r->actions[0].port, pkts[i], depth);
 			return;
 		}
 		for (i = 0; i < n; i++)

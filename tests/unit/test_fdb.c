@@ -72,7 +72,7 @@ count_found(const struct vs_fdb *f, const uint64_t *keys, unsigned n)
 
 		vs_fdb_lookup_bulk(f, &keys[i], k, out);
 		for (unsigned j = 0; j < k; j++)
-			if (out[j] != NULL && out[j]->key == keys[i + j])
+			if (out[j] != NULL && out[j]->hkey.key == keys[i + j])
 				found++;
 	}
 	return found;
@@ -107,20 +107,39 @@ test_key_round_trip(void **state)
 	uint64_t k;
 
 	(void)state;
+	/* The MAC in memory order (x86: little endian), VLAN on top. */
 	k = vs_fdb_key(mac, 4094);
-	assert_true(k == 0x0ffefedcba987654ULL);
+	assert_true(k == 0x0ffe547698badcfeULL);
 	assert_int_equal(vs_fdb_key_vlan(k), 4094);
 	vs_fdb_key_mac(k, back);
 	assert_memory_equal(back, mac, 6);
 
 	k = vs_fdb_key(mac, 0);
-	assert_true(k == 0x0000fedcba987654ULL);
+	assert_true(k == 0x0000547698badcfeULL);
 	assert_int_equal(vs_fdb_key_vlan(k), 0);
 	memset(back, 0, sizeof(back));
 	vs_fdb_key_mac(k, back);
 	assert_memory_equal(back, mac, 6);
 	/* The same MAC in two VLANs: two keys. */
 	assert_true(vs_fdb_key(mac, 10) != vs_fdb_key(mac, 20));
+}
+
+/* The PMD computes signatures itself: they must be the table's. */
+static void
+test_sig_matches_table(void **state)
+{
+	struct vs_fdb *f;
+	char err[256];
+
+	(void)state;
+	f = vs_fdb_create(99, 1024, 300, err, sizeof(err));
+	assert_non_null(f);
+	for (uint64_t k = 1; k < 1000; k++) {
+		struct vs_fdb_hkey hk = { .key = k * 0x9e3779b97f4a7c15ULL, .zero = 0 };
+
+		assert_int_equal(vs_fdb_sig(hk.key), rte_hash_hash(f->hash, &hk));
+	}
+	vs_fdb_destroy(f);
 }
 
 static void
@@ -139,7 +158,7 @@ test_learn_new(void **state)
 	assert_int_equal(e->slot, 7);
 	assert_int_equal(e->vlan, 10);
 	assert_int_equal(e->seen, 1000);
-	assert_true(e->key == keys[0]);
+	assert_true(e->hkey.key == keys[0]);
 
 	assert_int_equal(vs_fdb_learn(f, qsv, keys[2], 9, 1000), 0);
 	vs_fdb_lookup_bulk(f, keys, 3, out);
@@ -430,7 +449,7 @@ test_rcu_defers_reuse(void **state)
 	assert_int_equal(f->def_n, CAP / 4);
 	/* The reader may still hold `old`: no new MAC gets its entry. */
 	assert_int_equal(vs_fdb_learn(f, qsv, key_of(CAP + 1, 1), 0, 2), -ENOSPC);
-	assert_true(old->key == gone);
+	assert_true(old->hkey.key == gone);
 	assert_int_equal(old->slot, 1);
 	assert_int_equal(old->seen, 1);
 	assert_int_equal(f->count, CAP - CAP / 4);
@@ -483,6 +502,7 @@ main(void)
 	};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_round_trip),
+		cmocka_unit_test(test_sig_matches_table),
 		cmocka_unit_test_setup_teardown(test_learn_new, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_mac_two_vlans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move, setup, teardown),
