@@ -223,8 +223,13 @@ ethdev_open(struct vs_switch *sw, struct vs_port *p, const char *devargs, char *
 		rc = rte_eth_rx_queue_setup(id, q, nb_rxd, node < 0 ? SOCKET_ID_ANY : node, NULL,
 					    pool->mp);
 		if (rc != 0) {
-			snprintf(err, errlen, "port '%s': rx queue %u setup failed: %s", c->name, q,
-				 rte_strerror(-rc));
+			/* net_pcap infinite_rx loads the whole file into the
+			 * pool at setup: say which knob sizes it. */
+			snprintf(err, errlen, "port '%s': rx queue %u setup failed: %s%s", c->name, q,
+				 rte_strerror(-rc),
+				 strstr(devargs, "infinite_rx") ?
+				 " (infinite_rx keeps the whole pcap in mbufs: set dpdk.mbufs to at "
+				 "least its packet count plus a few thousand)" : "");
 			goto fail_close;
 		}
 	}
