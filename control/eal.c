@@ -96,11 +96,6 @@ vs_eal_plan(const struct vs_config *cfg, struct vs_eal_plan *plan, char *err, si
 			} else {
 				port_nodes[n_ports++] = VS_NODE_ANY;
 			}
-			d.n_rxq_desc += pc->rxq * pc->rx_desc;
-			d.n_txq_desc += (pc->txq ? pc->txq : 1) * pc->tx_desc;
-			d.n_ports++;
-			if (pc->mtu > d.mtu)
-				d.mtu = pc->mtu;
 		}
 	}
 
@@ -127,9 +122,7 @@ vs_eal_plan(const struct vs_config *cfg, struct vs_eal_plan *plan, char *err, si
 		return -ENOENT;
 	}
 	plan->page_kb = sfs.f_bsize / 1024;
-	if (d.mtu == 0)
-		d.mtu = VS_DEFAULT_MTU;
-	d.n_pmds = plan->n_pmds;
+	vs_pool_demand_of(cfg, plan->n_pmds, &d);
 	if (cfg->dpdk.memory_mb) {
 		plan->need_mb[topo.node[plan->pmd_cores[0]]] = cfg->dpdk.memory_mb;
 	} else {

@@ -822,3 +822,25 @@ vs_hugepages_read(unsigned page_kb, unsigned *free_mb, unsigned *total_pages,
 	}
 	return 0;
 }
+
+void
+vs_pool_demand_of(const struct vs_config *cfg, unsigned n_pmds, struct vs_pool_demand *d)
+{
+	memset(d, 0, sizeof(*d));
+	for (unsigned b = 0; b < cfg->n_bridges; b++) {
+		for (unsigned i = 0; i < cfg->bridges[b].n_ports; i++) {
+			const struct vs_port_cfg *pc = &cfg->bridges[b].ports[i];
+
+			if (pc->type == VS_PORT_PATCH)
+				continue;
+			d->n_rxq_desc += pc->rxq * pc->rx_desc;
+			d->n_txq_desc += (pc->txq ? pc->txq : n_pmds) * pc->tx_desc;
+			d->n_ports++;
+			if (pc->mtu > d->mtu)
+				d->mtu = pc->mtu;
+		}
+	}
+	if (d->mtu == 0)
+		d->mtu = VS_DEFAULT_MTU;
+	d->n_pmds = n_pmds;
+}

@@ -88,6 +88,14 @@ struct vs_pool_demand {
  */
 unsigned vs_pool_mbufs(const struct vs_pool_demand *d, unsigned burst, unsigned cache_size);
 
+/*
+ * The demand of a configuration's ports (all but patch ports) on the shared
+ * pool, with n_pmds PMDs (a port's default txq is one per PMD); mtu is the
+ * largest port MTU, VS_DEFAULT_MTU without ports. Used both for the hugepage
+ * estimate before EAL starts and to size the pool, so the two agree.
+ */
+void vs_pool_demand_of(const struct vs_config *cfg, unsigned n_pmds, struct vs_pool_demand *d);
+
 /* Bytes one mbuf takes in a pool for a given MTU (header, headroom, data). */
 size_t vs_mbuf_footprint(unsigned mtu);
 

@@ -328,15 +328,14 @@ vs_switch_del_bridge(struct vs_switch *sw, const char *name, char *err, size_t e
 	return 0;
 }
 
-/* How many rx queues each PMD polls now. */
-static void
-pmd_loads(const struct vs_switch *sw, unsigned *load)
+void
+vs_switch_pmd_loads(const struct vs_switch *sw, const struct vs_port *exclude, unsigned *load)
 {
 	memset(load, 0, sizeof(*load) * sw->n_pmds);
 	for (unsigned s = 0; s < VS_MAX_PORTS; s++) {
 		const struct vs_port *p = sw->ports[s];
 
-		if (p == NULL || !p->opened)
+		if (p == NULL || p == exclude || !p->opened)
 			continue;
 		for (uint16_t q = 0; q < p->n_rxq; q++)
 			load[p->rxq_pmd[q]]++;
@@ -349,7 +348,7 @@ assign_rxqs(struct vs_switch *sw, struct vs_port *p)
 	struct vs_rxq_ref refs[VS_MAX_QUEUES];
 	unsigned load[VS_DP_MAX_PMDS], cross = 0;
 
-	pmd_loads(sw, load);
+	vs_switch_pmd_loads(sw, p, load);
 	for (uint16_t q = 0; q < p->n_rxq; q++) {
 		refs[q].port = p->slot;
 		refs[q].queue = q;
@@ -916,27 +915,12 @@ int
 vs_switch_create_pools(struct vs_switch *sw, const struct vs_config *cfg, char *err,
 		       size_t errlen)
 {
-	struct vs_pool_demand d = { 0 };
+	struct vs_pool_demand d;
 	unsigned n;
 
 	/* One pool for the configured ports, sized from their queues and
 	 * descriptors; ports added later share it while it has room. */
-	for (unsigned b = 0; b < cfg->n_bridges; b++) {
-		for (unsigned i = 0; i < cfg->bridges[b].n_ports; i++) {
-			const struct vs_port_cfg *pc = &cfg->bridges[b].ports[i];
-
-			if (pc->type == VS_PORT_PATCH)
-				continue;
-			d.n_rxq_desc += pc->rxq * pc->rx_desc;
-			d.n_txq_desc += (pc->txq ? pc->txq : sw->n_pmds) * pc->tx_desc;
-			d.n_ports++;
-			if (pc->mtu > d.mtu)
-				d.mtu = pc->mtu;
-		}
-	}
-	if (d.mtu == 0)
-		d.mtu = VS_DEFAULT_MTU;
-	d.n_pmds = sw->n_pmds;
+	vs_pool_demand_of(cfg, sw->n_pmds, &d);
 	n = cfg->dpdk.mbufs ? cfg->dpdk.mbufs : vs_pool_mbufs(&d, VS_BURST, POOL_CACHE);
 	return pool_create(sw, sw->pmd_node[0], data_room_for(d.mtu), n, err, errlen) ? 0 : -ENOMEM;
 }

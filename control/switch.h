@@ -104,6 +104,10 @@ int vs_switch_set_port(struct vs_switch *sw, const char *port, const char *const
 struct vs_bridge *vs_switch_find_bridge(struct vs_switch *sw, const char *name);
 struct vs_port *vs_switch_find_port(struct vs_switch *sw, const char *name);
 
+/* How many rx queues each PMD polls, not counting port `exclude` (may be NULL). */
+void vs_switch_pmd_loads(const struct vs_switch *sw, const struct vs_port *exclude,
+			 unsigned *load);
+
 /* Poll p's rx queues from the PMDs in pmd_of[] (one per queue) from now on. */
 int vs_switch_move_rxqs(struct vs_switch *sw, struct vs_port *p, const unsigned *pmd_of, char *err,
 			size_t errlen);

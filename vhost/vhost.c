@@ -215,18 +215,11 @@ static void
 move_rxqs(struct vs_switch *sw, struct vs_port *p, int node)
 {
 	struct vs_rxq_ref refs[VS_MAX_QUEUES];
-	unsigned load[VS_DP_MAX_PMDS] = { 0 }, out[VS_MAX_QUEUES];
+	unsigned load[VS_DP_MAX_PMDS], out[VS_MAX_QUEUES];
 	bool same = true;
 	char err[256];
 
-	for (unsigned s = 0; s < VS_MAX_PORTS; s++) {
-		const struct vs_port *o = sw->ports[s];
-
-		if (o == NULL || o == p || !o->opened)
-			continue;
-		for (uint16_t q = 0; q < o->n_rxq; q++)
-			load[o->rxq_pmd[q]]++;
-	}
+	vs_switch_pmd_loads(sw, p, load);
 	for (uint16_t q = 0; q < p->n_rxq; q++) {
 		refs[q].port = p->slot;
 		refs[q].queue = q;
