@@ -15,11 +15,11 @@
 #include <rte_log.h>
 
 #include "eal.h"
+#include "fdb.h"
 #include "log.h"
 #include "xdp_check.h"
 
 #define EAL_BASE_MB 64          /* EAL heap, tables, rings, PMD contexts */
-#define FDB_BYTES_PER_ENTRY 96  /* hash key slot + bucket share + entry + free lists */
 #define MAX_ARGS (32 + VS_MAX_EXTRA_ARGS + VS_MAX_PORTS * 2)
 
 bool
@@ -74,7 +74,7 @@ vs_eal_plan(const struct vs_config *cfg, struct vs_eal_plan *plan, char *err, si
 	for (unsigned b = 0; b < cfg->n_bridges; b++) {
 		const struct vs_bridge_cfg *bc = &cfg->bridges[b];
 
-		fdb_bytes += (uint64_t)bc->mac_table_size * FDB_BYTES_PER_ENTRY;
+		fdb_bytes += vs_fdb_memsize(bc->mac_table_size);
 		for (unsigned i = 0; i < bc->n_ports; i++) {
 			const struct vs_port_cfg *pc = &bc->ports[i];
 

@@ -322,26 +322,24 @@ static json_t *
 m_fdb_show(struct vs_switch *sw, json_t *params, char *err)
 {
 	struct vs_bridge *br = bridge_param(sw, params, err);
-	const void *key;
-	void *data;
-	uint32_t next = 0, now = vs_dp_now_s;
+	uint32_t next = 0, now = vs_dp_now_s, pos;
 	json_t *a;
 
 	if (br == NULL)
 		return NULL;
 	a = json_array();
-	while (rte_hash_iterate(br->fdb->hash, &key, &data, &next) >= 0) {
-		const struct vs_fdb_entry *e = data;
-		const struct vs_port *p = sw->ports[e->slot];
+	while (vs_fdb_next(br->fdb, &next, &pos) == 0) {
+		const struct vs_port *p = sw->ports[vs_fdb_slot(br->fdb, pos)];
+		uint64_t key = vs_fdb_key_at(br->fdb, pos);
 		uint8_t mac[6];
 		char macs[RTE_ETHER_ADDR_FMT_SIZE];
 
-		vs_fdb_key_mac(e->hkey.key, mac);
+		vs_fdb_key_mac(key, mac);
 		snprintf(macs, sizeof(macs), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
 			 mac[3], mac[4], mac[5]);
 		json_array_append_new(a, json_pack("{s:s, s:i, s:s, s:i}", "port",
-						   p ? p->cfg.name : "?", "vlan", e->vlan, "mac", macs,
-						   "age", (int)(now - e->seen)));
+						   p ? p->cfg.name : "?", "vlan", vs_fdb_key_vlan(key),
+						   "mac", macs, "age", (int)vs_fdb_age_of(br->fdb, pos, now)));
 	}
 	return json_pack("{s:o}", "entries", a);
 }

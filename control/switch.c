@@ -764,14 +764,16 @@ vs_switch_drain_learning(struct vs_switch *sw)
 			for (unsigned k = 0; k < n; k++) {
 				struct vs_bridge *br = bridge_by_id(sw, req[k].bridge_id);
 				struct vs_port *p = sw->ports[req[k].slot];
+				int rc;
 
 				/* The bridge or port may be gone since. */
 				if (br == NULL || p == NULL || p->bridge != br)
 					continue;
-				if (vs_fdb_learn(br->fdb, sw->qsv, vs_fdb_key(req[k].mac, req[k].vlan),
-						 req[k].slot, now) == 0)
+				rc = vs_fdb_learn(br->fdb, sw->qsv, vs_fdb_key(req[k].mac, req[k].vlan),
+						  req[k].slot, now);
+				if (rc == 0)
 					sw->learn_applied++;
-				else
+				else if (rc == -ENOSPC)
 					br->fdb->full++;
 			}
 		} while (n == RTE_DIM(req));

@@ -157,12 +157,16 @@ int vs_flows_del_port(struct vs_switch *sw, struct vs_bridge *br, uint16_t slot,
 struct vs_fdb *vs_fdb_create(uint32_t id, uint32_t capacity, uint32_t aging_s, char *err,
 			     size_t errlen);
 void vs_fdb_destroy(struct vs_fdb *fdb);
-/* 0 learned/moved/unchanged, -ENOSPC table full. */
+/* 0 learned/moved/unchanged, -ENOSPC table full, -EAGAIN room being made
+ * (both buckets of the MAC were full; the next request will find room). */
 int vs_fdb_learn(struct vs_fdb *fdb, struct rte_rcu_qsbr *qsv, uint64_t key, uint16_t slot,
 		 uint32_t now);
 /* Delete entries older than aging_s, or of port `slot` (>= 0), or all (slot -1, force). */
 unsigned vs_fdb_age(struct vs_fdb *fdb, struct rte_rcu_qsbr *qsv, uint32_t now);
 unsigned vs_fdb_flush(struct vs_fdb *fdb, struct rte_rcu_qsbr *qsv, int slot);
 void vs_fdb_reclaim(struct vs_fdb *fdb, struct rte_rcu_qsbr *qsv);
+/* Iterate the live entries' positions: *next = 0 first; 0 while one was
+ * returned (read it with vs_fdb_key_at, vs_fdb_slot, vs_fdb_age_of). */
+int vs_fdb_next(const struct vs_fdb *fdb, uint32_t *next, uint32_t *pos);
 
 #endif /* VS_SWITCH_H */

@@ -2,65 +2,101 @@
 /*
  * The MAC table (FDB) of one bridge: (MAC, VLAN) -> port slot.
  *
- * How learning scales across PMDs: a single writer. PMDs only look up
- * (rte_hash in lock-free read/write concurrency mode) and, for a source MAC
- * that is new or has moved, push a learn request into their own SP/SC ring
- * (struct vs_learn_req). The control thread drains the rings every
- * millisecond and is the only thread that adds, moves or deletes entries.
- * No lock, no atomic read-modify-write and no shared cache line is written
- * per packet: the one PMD write is the entry's `seen` second, and only when
- * the second changed (the Linux bridge's coarse refresh).
+ * Layout: a power-of-two array of 64-byte buckets (one cache line), 5
+ * entries each: 5 keys, their port slots, their last-seen stamps, and
+ * `n_away`. A key lives in its primary bucket (CRC32-C of the key) or, when
+ * that is full, in its secondary (a multiplicative hash); the primary then
+ * counts it in `n_away`. So a lookup, hit or miss, reads one cache line
+ * (keys compared 2 at a time with SSE), and the secondary bucket only when
+ * the primary lent some of its keys out. The table has 2.5 places per
+ * entry of capacity (40% full at capacity, 8 MB for the default 256k
+ * entries); a key whose two buckets are full makes room by moving one of
+ * their entries to its other bucket, so the capacity holds whatever the
+ * MACs are.
  *
- * Memory safety: an entry is filled before its key is published, and a
- * deleted entry's key slot and entry are recycled only after an RCU grace
- * period (control/fdb_ctl.c), so a PMD never reads a half-made entry.
+ * Stamps are 16 bits in units of 2^seen_shift seconds, the unit chosen so
+ * that the ageing time is at most 32767 units: to the second up to 9 hours.
+ * Ages are computed modulo 2^16; the ageing sweep, every second, deletes an
+ * entry long before its stamp could wrap.
+ *
+ * How learning scales across PMDs: a single writer. PMDs only look up and,
+ * for a source MAC that is new or has moved, push a learn request into
+ * their own SP/SC ring (struct vs_learn_req). The control thread drains the
+ * rings every millisecond and is the only thread that adds, moves or
+ * deletes entries. No lock, no atomic read-modify-write and no shared cache
+ * line is written per packet: the one PMD write is the entry's stamp, and
+ * only when the stamp changed (the Linux bridge's coarse refresh).
+ *
+ * Memory safety without locks: control writes an entry's slot and stamp
+ * before it publishes the key (release store); a deleted key becomes
+ * a tombstone, and the tombstone's place is reused only after an RCU grace
+ * period (control/fdb_ctl.c), so a PMD that found a key never reads another
+ * key's port through it. A move is one 1-byte store of the slot.
  */
 #ifndef VS_FDB_H
 #define VS_FDB_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
-#include <rte_hash.h>
+#include <rte_atomic.h>
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
+#include <rte_hash_crc.h>
+#include <rte_prefetch.h>
+#include <smmintrin.h>
 
-/*
- * The hash key: 8 bytes of MAC and VLAN padded to 16, because rte_hash
- * compares 16-byte keys with one vector compare and anything smaller
- * through memcmp() behind a function pointer (measured: ~40 cycles per
- * packet for the two lookups with 8-byte keys).
- */
-struct vs_fdb_hkey {
-	uint64_t key;           /* vs_fdb_key() */
-	uint64_t zero;          /* always 0 */
-};
+#define VS_FDB_WAYS 5                   /* entries per bucket */
+#define VS_FDB_USED (1ULL << 63)        /* set in every stored key */
+#define VS_FDB_TOMB 1ULL                /* deleted, free after a grace period */
+#define VS_FDB_AWAY_MAX UINT8_MAX
+#define VS_FDB_BULK_MAX 64              /* keys per vs_fdb_lookup_bulk() */
 
-struct vs_fdb_entry {
-	uint16_t slot;                  /* port slot; written by control (moves) */
-	uint16_t vlan;
-	volatile uint32_t seen;         /* vs_dp_now_s when last seen; PMDs refresh */
-	struct vs_fdb_hkey hkey;        /* the key, for iteration and deletion */
-};
+struct vs_fdb_bucket {
+	uint64_t key[VS_FDB_WAYS];      /* 0 empty, VS_FDB_TOMB, or vs_fdb_key() | VS_FDB_USED */
+	uint8_t slot[VS_FDB_WAYS];      /* port slot (VS_MAX_PORTS <= 256); control writes */
+	uint8_t n_away;                 /* keys whose primary this is, living in their secondary */
+	uint16_t seen[VS_FDB_WAYS];     /* stamp when last seen (see above); PMDs refresh */
+	uint8_t pad[8];
+} __rte_aligned(RTE_CACHE_LINE_SIZE);
 
-/* A deferred free: a deleted key's slot and entry, reusable after `token`. */
+/* A deferred free: a tombstone's place, reusable after `token`. */
 struct vs_fdb_deferred {
-	int32_t pos;
-	uint32_t idx;
+	uint32_t pos;                   /* vs_fdb_pos() */
 	uint64_t token;
 };
 
 struct vs_fdb {
-	struct rte_hash *hash;          /* key: uint64_t (vs_fdb_key), data: entry */
-	struct vs_fdb_entry *entries;   /* `capacity` entries */
-	uint32_t capacity;
+	struct vs_fdb_bucket *buckets;  /* n_buckets, hugepage memory */
+	uint32_t mask;                  /* n_buckets - 1 */
+	uint32_t shift;                 /* 64 - log2(n_buckets), for the secondary hash */
+	uint32_t seed;                  /* CRC seed of the primary hash */
+	uint32_t seen_shift;            /* stamp unit: 2^seen_shift seconds */
+	uint32_t capacity;              /* live entries at most */
 	/* Below: control thread only. */
 	uint32_t aging_s;
 	uint32_t count;                 /* live entries */
-	uint32_t *free_idx;             /* stack of unused entry indices */
-	uint32_t n_free;
-	struct vs_fdb_deferred *deferred; /* FIFO of deletes awaiting a grace period */
-	uint32_t def_head, def_n;
+	struct vs_fdb_deferred *deferred; /* FIFO of tombstones awaiting a grace period */
+	uint32_t def_size, def_head, def_n;
 	uint64_t full;                  /* learn requests refused: table full */
 };
+
+/* Buckets for `capacity` entries: 2.5 places an entry, a power of two. */
+static inline uint32_t
+vs_fdb_buckets(uint32_t capacity)
+{
+	uint64_t need = ((uint64_t)capacity * 2 + VS_FDB_WAYS - 1) / VS_FDB_WAYS;
+
+	return rte_align32pow2((uint32_t)RTE_MAX(need, (uint64_t)16));
+}
+
+/* Hugepage bytes of a table of `capacity` entries. */
+static inline uint64_t
+vs_fdb_memsize(uint32_t capacity)
+{
+	return (uint64_t)vs_fdb_buckets(capacity) * sizeof(struct vs_fdb_bucket);
+}
 
 /* Pack a MAC and a VLAN into 8 bytes: the MAC's bytes as they are in
  * memory (a 4- and a 2-byte load, in registers), the VLAN on top. */
@@ -95,17 +131,113 @@ vs_fdb_key_mac(uint64_t key, uint8_t mac[6])
 static inline uint16_t
 vs_fdb_key_vlan(uint64_t key)
 {
-	return key >> 48;
+	return (key >> 48) & 0xfff;
+}
+
+/* Position of an entry: bucket * 8 + way. */
+static inline uint32_t
+vs_fdb_pos(uint32_t bucket, unsigned way)
+{
+	return bucket << 3 | way;
+}
+
+static inline uint16_t
+vs_fdb_slot(const struct vs_fdb *f, uint32_t pos)
+{
+	return f->buckets[pos >> 3].slot[pos & 7];
+}
+
+/* The key at a live position, without VS_FDB_USED. */
+static inline uint64_t
+vs_fdb_key_at(const struct vs_fdb *f, uint32_t pos)
+{
+	return f->buckets[pos >> 3].key[pos & 7] & ~VS_FDB_USED;
+}
+
+/* The stamp of `now` (vs_dp_now_s) in the table's unit. */
+static inline uint16_t
+vs_fdb_stamp(const struct vs_fdb *f, uint32_t now)
+{
+	return (uint16_t)(now >> f->seen_shift);
+}
+
+/* Seconds since the entry at pos was last seen, to the stamp's unit. */
+static inline uint32_t
+vs_fdb_age_of(const struct vs_fdb *f, uint32_t pos, uint32_t now)
+{
+	uint16_t d = vs_fdb_stamp(f, now) - f->buckets[pos >> 3].seen[pos & 7];
+
+	return (uint32_t)d << f->seen_shift;
+}
+
+static inline uint32_t
+vs_fdb_primary(const struct vs_fdb *f, uint64_t key)
+{
+	return rte_hash_crc_8byte(key, f->seed) & f->mask;
+}
+
+static inline uint32_t
+vs_fdb_secondary(const struct vs_fdb *f, uint64_t key, uint32_t primary)
+{
+	uint32_t b = (uint32_t)((key * 0x9e3779b97f4a7c15ULL) >> f->shift) & f->mask;
+
+	return b != primary ? b : b ^ (f->mask & 1);
+}
+
+/* The way of bucket b holding `key` (with VS_FDB_USED), or -1. The three
+ * loads cover the 5 keys and the word after them, which is masked off. */
+static inline int
+vs_fdb_bucket_find(const struct vs_fdb_bucket *b, uint64_t key)
+{
+	const __m128i *k = (const __m128i *)b->key;
+	__m128i want = _mm_set1_epi64x((long long)key);
+	unsigned m;
+
+	m = _mm_movemask_pd(_mm_castsi128_pd(_mm_cmpeq_epi64(_mm_load_si128(&k[0]), want)));
+	m |= _mm_movemask_pd(_mm_castsi128_pd(_mm_cmpeq_epi64(_mm_load_si128(&k[1]), want))) << 2;
+	m |= _mm_movemask_pd(_mm_castsi128_pd(_mm_cmpeq_epi64(_mm_load_si128(&k[2]), want))) << 4;
+	m &= (1u << VS_FDB_WAYS) - 1;
+	return m != 0 ? __builtin_ctz(m) : -1;
+}
+
+/* Position of key (without VS_FDB_USED), primary bucket given, or -1. */
+static inline int64_t
+vs_fdb_find(const struct vs_fdb *f, uint64_t key, uint32_t primary)
+{
+	const struct vs_fdb_bucket *b = &f->buckets[primary];
+	uint32_t s;
+	int w;
+
+	key |= VS_FDB_USED;
+	w = vs_fdb_bucket_find(b, key);
+	if (likely(w >= 0))
+		return vs_fdb_pos(primary, w);
+	if (likely(__atomic_load_n(&b->n_away, __ATOMIC_ACQUIRE) == 0))
+		return -1;
+	s = vs_fdb_secondary(f, key & ~VS_FDB_USED, primary);
+	w = vs_fdb_bucket_find(&f->buckets[s], key);
+	return w >= 0 ? (int64_t)vs_fdb_pos(s, w) : -1;
 }
 
 /*
- * Look up n keys (n <= RTE_HASH_LOOKUP_BULK_MAX); out[i] is the entry or
- * NULL. PMD side; safe against concurrent control updates.
+ * Look up n keys (n <= VS_FDB_BULK_MAX); pos[i] is the entry's position or
+ * -1. All buckets are prefetched before the first is read. PMD side; safe
+ * against concurrent control updates.
  */
-void vs_fdb_lookup_bulk(const struct vs_fdb *fdb, const uint64_t *keys, unsigned n,
-			struct vs_fdb_entry **out);
+static inline void
+vs_fdb_lookup_bulk(const struct vs_fdb *f, const uint64_t *keys, unsigned n, int64_t *pos)
+{
+	uint32_t b[VS_FDB_BULK_MAX];
+	unsigned i;
 
-/* The hash signature rte_hash computes for a key (tests check they agree). */
-hash_sig_t vs_fdb_sig(uint64_t key);
+	for (i = 0; i < n; i++) {
+		b[i] = vs_fdb_primary(f, keys[i]);
+		rte_prefetch0(&f->buckets[b[i]]);
+	}
+	for (i = 0; i < n; i++)
+		pos[i] = vs_fdb_find(f, keys[i], b[i]);
+	/* The keys were read before the entries they publish. */
+	rte_atomic_thread_fence(__ATOMIC_ACQUIRE);
+}
 
 #endif /* VS_FDB_H */

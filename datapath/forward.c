@@ -28,6 +28,7 @@
 #include "vlan.h"
 
 #define LEARN_FILTER_MASK 1023
+#define VS_NO_SLOT UINT16_MAX
 
 /* Pending patch crossings of one burst, processed after it. */
 struct patch_queue {
@@ -84,6 +85,21 @@ deliver(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t out, struct rte_mbu
 		vs_tx_enqueue(pmd, out, m);
 }
 
+/* Give n packets (exclusively owned, encapsulation right) to one output. */
+static inline void
+deliver_burst(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t out, struct rte_mbuf **pkts,
+	      uint16_t n, unsigned depth)
+{
+	const struct vs_dp_port *op = &pmd->tables->ports[out];
+
+	if (op->kind == VS_DP_PATCH) {
+		for (uint16_t i = 0; i < n; i++)
+			patch_enqueue(pmd, pq, op->peer, pkts[i], depth);
+	} else {
+		vs_tx_enqueue_burst(pmd, out, pkts, n);
+	}
+}
+
 /* Make m's encapsulation `want` (VS_EGRESS_TAGGED or _UNTAGGED). */
 static inline int
 encap(struct rte_mbuf *m, int tagged, int want, uint16_t vlan)
@@ -95,6 +111,24 @@ encap(struct rte_mbuf *m, int tagged, int want, uint16_t vlan)
 	return 0;
 }
 
+/* The next port from index *i of the bridge, other than in_slot, that
+ * carries `vlan`, and in *eg how a frame leaves it; VS_NO_SLOT at the end. */
+static inline uint16_t
+flood_next(const struct vs_dp_tables *t, const struct vs_dp_bridge *br, uint16_t in_slot,
+	   uint16_t vlan, uint16_t *i, int *eg)
+{
+	while (*i < br->n_ports) {
+		uint16_t s = br->ports[(*i)++];
+
+		if (s == in_slot)
+			continue;
+		*eg = vs_vlan_egress(&t->ports[s].vlan, vlan);
+		if (*eg != VS_EGRESS_NO)
+			return s;
+	}
+	return VS_NO_SLOT;
+}
+
 static void
 flood(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_mbuf *m,
       uint16_t vlan, int tagged, unsigned depth)
@@ -102,19 +136,13 @@ flood(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_m
 	const struct vs_dp_tables *t = pmd->tables;
 	const struct vs_dp_bridge *br = &t->bridges[t->ports[in_slot].bridge];
 	uint16_t same[VS_MAX_PORTS], other[VS_MAX_PORTS];
-	uint16_t n_same = 0, n_other = 0, n_patch = 0, i;
+	uint16_t n_same = 0, n_other = 0, n_patch = 0, i, s;
 	int other_want = tagged ? VS_EGRESS_UNTAGGED : VS_EGRESS_TAGGED;
 	struct rte_mbuf *c;
+	int eg;
 
-	for (i = 0; i < br->n_ports; i++) {
-		uint16_t s = br->ports[i];
-		int eg;
-
-		if (s == in_slot)
-			continue;
-		eg = vs_vlan_egress(&t->ports[s].vlan, vlan);
-		if (eg == VS_EGRESS_NO)
-			continue;
+	i = 0;
+	while ((s = flood_next(t, br, in_slot, vlan, &i, &eg)) != VS_NO_SLOT) {
 		if (t->ports[s].kind == VS_DP_PATCH) {
 			/* The next bridge may rewrite it: a private copy. */
 			n_patch++;
@@ -161,6 +189,28 @@ flood(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_m
 		vs_tx_enqueue(pmd, same[i], m);
 }
 
+/*
+ * The one port a frame of `vlan` from in_slot floods to, when there is
+ * exactly one, it is not a patch port and the frame leaves it with the
+ * encapsulation it has: then the flood is a plain unicast (the p2p and
+ * two-port cases). VS_NO_SLOT otherwise: flood() does the general case.
+ */
+static uint16_t
+flood_single(const struct vs_dp_tables *t, uint16_t in_slot, uint16_t vlan, int tagged)
+{
+	const struct vs_dp_bridge *br = &t->bridges[t->ports[in_slot].bridge];
+	uint16_t out = VS_NO_SLOT, i = 0, s;
+	int eg;
+
+	while ((s = flood_next(t, br, in_slot, vlan, &i, &eg)) != VS_NO_SLOT) {
+		if (out != VS_NO_SLOT || t->ports[s].kind == VS_DP_PATCH ||
+		    (eg == VS_EGRESS_TAGGED) != !!tagged)
+			return VS_NO_SLOT;
+		out = s;
+	}
+	return out;
+}
+
 static inline void
 learn(struct vs_pmd *pmd, const struct vs_dp_bridge *br, uint16_t slot, uint64_t key)
 {
@@ -184,7 +234,12 @@ learn(struct vs_pmd *pmd, const struct vs_dp_bridge *br, uint16_t slot, uint64_t
 		pmd->stats.learn_dropped++;
 }
 
-/* The learning switch ("normal") for n packets received on in_slot. */
+/*
+ * The learning switch ("normal") for n packets received on in_slot, in two
+ * passes over the burst: the first parses, classifies the VLAN, packs the
+ * MAC table keys and prefetches their buckets; the second, when the
+ * buckets have had time to arrive, learns, looks up and decides outputs.
+ */
 static void
 normal(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_mbuf **pkts,
        uint16_t n, unsigned depth)
@@ -192,13 +247,16 @@ normal(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_
 	const struct vs_dp_tables *t = pmd->tables;
 	const struct vs_dp_port *in = &t->ports[in_slot];
 	const struct vs_dp_bridge *br = &t->bridges[in->bridge];
-	struct rte_mbuf *ok[VS_BURST];
+	const struct vs_fdb *fdb = br->fdb;
+	struct rte_mbuf *ok[VS_BURST], *run[VS_BURST];
 	uint64_t src_key[VS_BURST], dst_key[VS_BURST];
-	struct vs_fdb_entry *src_e[VS_BURST], *dst_e[VS_BURST];
+	uint32_t src_b[VS_BURST], dst_b[VS_BURST];
 	uint16_t vlan[VS_BURST];
-	uint8_t tagged[VS_BURST], ucast_idx[VS_BURST];
-	uint16_t n_ok = 0, n_ucast = 0, i;
-	uint32_t now = vs_dp_now_s;
+	uint8_t tagged[VS_BURST];
+	uint16_t n_ok = 0, n_run = 0, run_out = 0, i;
+	uint16_t fl_vlan = UINT16_MAX, fl_out = VS_NO_SLOT;
+	uint8_t fl_tagged = 0;
+	uint16_t now = vs_fdb_stamp(fdb, vs_dp_now_s);
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -236,71 +294,86 @@ normal(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_
 		vlan[n_ok] = r;
 		tagged[n_ok] = l2.tagged;
 		src_key[n_ok] = vs_fdb_key_frame(eth->src_addr.addr_bytes, r);
+		src_b[n_ok] = vs_fdb_primary(fdb, src_key[n_ok]);
+		rte_prefetch0(&fdb->buckets[src_b[n_ok]]);
 		if (!rte_is_multicast_ether_addr(&eth->dst_addr)) {
-			ucast_idx[n_ucast] = n_ok;
-			dst_key[n_ucast++] = vs_fdb_key_frame(eth->dst_addr.addr_bytes, r);
+			dst_key[n_ok] = vs_fdb_key_frame(eth->dst_addr.addr_bytes, r);
+			dst_b[n_ok] = vs_fdb_primary(fdb, dst_key[n_ok]);
+			rte_prefetch0(&fdb->buckets[dst_b[n_ok]]);
+		} else {
+			dst_b[n_ok] = UINT32_MAX;
 		}
 		ok[n_ok++] = m;
 	}
-	if (n_ok == 0)
-		return;
 
-	vs_fdb_lookup_bulk(br->fdb, src_key, n_ok, src_e);
+	/* Decide each frame's output; runs of frames for the same port go
+	 * to it as one burst. */
 	for (i = 0; i < n_ok; i++) {
-		struct vs_fdb_entry *e = src_e[i];
+		struct rte_mbuf *m = ok[i];
+		uint16_t out = VS_NO_SLOT;
+		int64_t pos;
+		int eg;
 
-		if (likely(e != NULL && e->slot == in_slot)) {
+		pos = vs_fdb_find(fdb, src_key[i], src_b[i]);
+		/* The key was read before the entry it publishes. */
+		rte_atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (likely(pos >= 0 && vs_fdb_slot(fdb, pos) == in_slot)) {
+			uint16_t *seen = &fdb->buckets[pos >> 3].seen[pos & 7];
+
 			/* Refresh coarsely: one write per entry per second. */
-			if (e->seen != now)
-				e->seen = now;
+			if (unlikely(*seen != now))
+				__atomic_store_n(seen, now, __ATOMIC_RELAXED);
 		} else {
 			learn(pmd, br, in_slot, src_key[i]);
 		}
+
+		if (likely(dst_b[i] != UINT32_MAX)) {
+			pos = vs_fdb_find(fdb, dst_key[i], dst_b[i]);
+			rte_atomic_thread_fence(__ATOMIC_ACQUIRE);
+			if (pos >= 0)
+				out = vs_fdb_slot(fdb, pos);
+		}
+		if (likely(out != VS_NO_SLOT)) {
+			if (unlikely(out == in_slot)) {
+				vs_drop(pmd, in_slot, VS_DROP_SAME_PORT, m);
+				continue;
+			}
+			/* The entry may name a port just removed or moved to
+			 * another bridge, or whose VLANs changed: then flood
+			 * as if unknown. */
+			if (unlikely(t->ports[out].kind == VS_DP_NONE ||
+				     t->ports[out].bridge != in->bridge))
+				out = VS_NO_SLOT;
+			else if (unlikely((eg = vs_vlan_egress(&t->ports[out].vlan, vlan[i])) ==
+					  VS_EGRESS_NO))
+				out = VS_NO_SLOT;
+			else if (unlikely((eg == VS_EGRESS_TAGGED) != !!tagged[i]) &&
+				 encap(m, tagged[i], eg, vlan[i]) < 0) {
+				vs_drop(pmd, in_slot, VS_DROP_NO_MBUF, m);
+				continue;
+			}
+		}
+		if (out == VS_NO_SLOT) {
+			if (vlan[i] != fl_vlan || tagged[i] != fl_tagged) {
+				fl_vlan = vlan[i];
+				fl_tagged = tagged[i];
+				fl_out = flood_single(t, in_slot, fl_vlan, fl_tagged);
+			}
+			if (fl_out == VS_NO_SLOT) {
+				flood(pmd, pq, in_slot, m, vlan[i], tagged[i], depth);
+				continue;
+			}
+			out = fl_out;
+		}
+		if (n_run != 0 && out != run_out) {
+			deliver_burst(pmd, pq, run_out, run, n_run, depth);
+			n_run = 0;
+		}
+		run_out = out;
+		run[n_run++] = m;
 	}
-
-	for (i = 0; i < n_ok; i++)
-		dst_e[i] = NULL;
-	if (n_ucast != 0) {
-		struct vs_fdb_entry *hit[VS_BURST];
-
-		vs_fdb_lookup_bulk(br->fdb, dst_key, n_ucast, hit);
-		for (i = 0; i < n_ucast; i++)
-			dst_e[ucast_idx[i]] = hit[i];
-	}
-
-	for (i = 0; i < n_ok; i++) {
-		struct rte_mbuf *m = ok[i];
-		const struct vs_fdb_entry *e = dst_e[i];
-		uint16_t out;
-		int eg;
-
-		if (e == NULL) {
-			flood(pmd, pq, in_slot, m, vlan[i], tagged[i], depth);
-			continue;
-		}
-		out = e->slot;
-		if (unlikely(out == in_slot)) {
-			vs_drop(pmd, in_slot, VS_DROP_SAME_PORT, m);
-			continue;
-		}
-		/* The entry may name a port just removed or moved to another
-		 * bridge, or whose VLANs changed: then flood as if unknown. */
-		if (unlikely(t->ports[out].kind == VS_DP_NONE ||
-			     t->ports[out].bridge != in->bridge)) {
-			flood(pmd, pq, in_slot, m, vlan[i], tagged[i], depth);
-			continue;
-		}
-		eg = vs_vlan_egress(&t->ports[out].vlan, vlan[i]);
-		if (unlikely(eg == VS_EGRESS_NO)) {
-			flood(pmd, pq, in_slot, m, vlan[i], tagged[i], depth);
-			continue;
-		}
-		if (unlikely(encap(m, tagged[i], eg, vlan[i]) < 0)) {
-			vs_drop(pmd, in_slot, VS_DROP_NO_MBUF, m);
-			continue;
-		}
-		deliver(pmd, pq, out, m, depth);
-	}
+	if (n_run != 0)
+		deliver_burst(pmd, pq, run_out, run, n_run, depth);
 }
 
 static inline void
@@ -482,8 +555,7 @@ flows(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, const struct
 		if (r->n_actions == 1 && r->actions[0].type == VS_ACT_OUTPUT &&
 		    r->actions[0].port != in_slot &&
 		    pmd->tables->ports[r->actions[0].port].kind != VS_DP_NONE) {
-			for (i = 0; i < n; i++)
-				deliver(pmd, pq, r->actions[0].port, pkts[i], depth);
+			deliver_burst(pmd, pq, r->actions[0].port, pkts, n, depth);
 			return;
 		}
 		for (i = 0; i < n; i++)

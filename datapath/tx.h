@@ -34,6 +34,38 @@ vs_tx_enqueue(struct vs_pmd *pmd, uint16_t slot, struct rte_mbuf *m)
 		vs_tx_flush(pmd, slot);
 }
 
+/* Buffer n packets for the ethdev or vhost port `slot`, in order. */
+static inline void
+vs_tx_enqueue_burst(struct vs_pmd *pmd, uint16_t slot, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct vs_txbuf *b = &pmd->tx[slot];
+	uint32_t max_frame = pmd->tables->ports[slot].max_frame;
+	uint16_t k = b->n;
+
+	if (k == 0)
+		b->first_tsc = pmd->now_tsc;
+	if (!b->listed) {
+		b->listed = 1;
+		pmd->dirty[pmd->n_dirty++] = slot;
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (unlikely(m->pkt_len > max_frame)) {
+			vs_drop(pmd, slot, VS_DROP_MTU, m);
+			continue;
+		}
+		b->pkts[k++] = m;
+		if (k == VS_BURST) {
+			b->n = k;
+			vs_tx_flush(pmd, slot);
+			k = 0;
+			b->first_tsc = pmd->now_tsc;
+		}
+	}
+	b->n = k;
+}
+
 /* Flush buffers that waited long enough, or all of them when `all`. */
 void vs_tx_drain(struct vs_pmd *pmd, bool all);
 

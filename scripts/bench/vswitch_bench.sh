@@ -23,7 +23,8 @@
 #        VS_VSWITCHD=$BUILD_DIR/control/vswitchd VS_VSCTL=$BUILD_DIR/control/vsctl
 #        SHARED_BENCH=<repo>/../shared/bench
 #        PERF=1: perf record (cpu-clock) the PMD thread during each window ->
-#        OUTDIR/perf_<case>_run<N>.txt (top symbols)
+#        OUTDIR/perf_<case>_run<N>.txt (top symbols); PERF_KEEP=1 keeps perf.data there too
+#        (perf annotate -i OUTDIR/perf_<case>_run<N>.data SYMBOL)
 set -u
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED_BENCH=${SHARED_BENCH:-$(cd "$REPO/../shared/bench" 2>/dev/null && pwd)}
@@ -178,6 +179,9 @@ print(" ".join(out))' "$path" | tr ',' ';')
           perf report -i "$WORK/perf.data" --stdio --no-children --sort dso -g none 2>/dev/null | grep -v '^#' | grep -v '^$'
           perf report -i "$WORK/perf.data" --stdio --no-children --sort dso,sym -g none 2>/dev/null |
             grep -v '^#' | grep -v '^$' | head -40; } > "$OUTDIR/perf_${case}_run$r.txt"
+        if [ "${PERF_KEEP:-0}" = 1 ]; then
+            mv "$WORK/perf.data" "$OUTDIR/perf_${case}_run$r.data"
+        fi
         rm -f "$WORK/perf.data"
     fi
 }

@@ -262,14 +262,30 @@ apply_learning(void)
 	return n;
 }
 
-static struct vs_fdb_entry *
+/* Position of (mac, vlan) in a bridge's MAC table, looked up as the PMD
+ * does, or -1. */
+static int64_t
 fdb_get(uint16_t bridge, const uint8_t *mac, uint16_t vlan)
 {
+	const struct vs_fdb *f = t->bridges[bridge].fdb;
 	uint64_t key = vs_fdb_key(mac, vlan);
-	struct vs_fdb_entry *e;
+	int64_t pos = INT64_MIN;
 
-	vs_fdb_lookup_bulk(t->bridges[bridge].fdb, &key, 1, &e);
-	return e;
+	vs_fdb_lookup_bulk(f, &key, 1, &pos);
+	assert_true(pos >= -1);
+	if (pos >= 0)
+		assert_true(vs_fdb_key_at(f, pos) == key);
+	return pos;
+}
+
+/* The port slot (mac, vlan) was learned on; it must be known. */
+static uint16_t
+fdb_slot(uint16_t bridge, const uint8_t *mac, uint16_t vlan)
+{
+	int64_t pos = fdb_get(bridge, mac, vlan);
+
+	assert_true(pos >= 0);
+	return vs_fdb_slot(t->bridges[bridge].fdb, pos);
 }
 
 /* Throw away everything sent so far. */
@@ -767,15 +783,17 @@ test_known_unicast(void **state)
 {
 	uint8_t buf[128], tg[128];
 	uint16_t len, tl;
-	struct vs_fdb_entry *e;
+	const struct vs_fdb *f;
+	int64_t pos;
 
 	(void)state;
 	topo_main();
+	f = t->bridges[0].fdb;
 	teach(1, MAC_B, UNTAGGED);
-	e = fdb_get(0, MAC_B, 10);
-	assert_non_null(e);
-	assert_int_equal(e->slot, 1);
-	assert_null(fdb_get(0, MAC_B, 20));
+	pos = fdb_get(0, MAC_B, 10);
+	assert_true(pos >= 0);
+	assert_int_equal(vs_fdb_slot(f, pos), 1);
+	assert_int_equal(fdb_get(0, MAC_B, 20), -1);
 
 	len = frame(buf, MAC_B, MAC_A, UNTAGGED, 0, 46);
 	send_frame(0, buf, len);
@@ -798,7 +816,9 @@ test_known_unicast(void **state)
 	len = frame(buf, MAC_A, MAC_B, UNTAGGED, 0, 46);
 	send_frame(1, buf, len);
 	expect(0, buf, len);
-	assert_int_equal(fdb_get(0, MAC_B, 10)->seen, 42);
+	assert_int_equal(fdb_get(0, MAC_B, 10), pos);
+	assert_int_equal(f->buckets[pos >> 3].seen[pos & 7], vs_fdb_stamp(f, 42));
+	assert_int_equal(vs_fdb_age_of(f, pos, 42), 0);
 	assert_int_equal(rte_ring_count(learn_ring), 0);
 	finish();
 }
@@ -837,7 +857,7 @@ test_stale_entry_floods(void **state)
 	memset(&t->ports[1], 0, sizeof(t->ports[1])); /* removed */
 	send_frame(0, u, ul);
 	expect(2, tg, tl);
-	assert_int_equal(fdb_get(0, MAC_B, 10)->slot, 1);
+	assert_int_equal(fdb_slot(0, MAC_B, 10), 1);
 	assert_int_equal(drops_total(0), 0);
 	assert_int_equal(pmd->counters[2].tx_packets, 3);
 	finish();
@@ -966,9 +986,9 @@ test_priority_tag(void **state)
 	expect(4, tg, tl);
 	expect(7, tg, tl);
 	assert_int_equal(apply_learning(), 3);
-	assert_non_null(fdb_get(0, MAC_A, 10));
-	assert_non_null(fdb_get(0, MAC_B, 0));
-	assert_non_null(fdb_get(0, MAC_C, 10));
+	assert_true(fdb_get(0, MAC_A, 10) >= 0);
+	assert_true(fdb_get(0, MAC_B, 0) >= 0);
+	assert_true(fdb_get(0, MAC_C, 10) >= 0);
 	finish();
 }
 
@@ -1129,8 +1149,8 @@ test_patch(void **state)
 	assert_memory_equal(req[1].mac, MAC_A, 6);
 	assert_int_equal(rte_ring_enqueue_bulk_elem(learn_ring, req, sizeof(req[0]), 2, NULL), 2);
 	assert_int_equal(apply_learning(), 2);
-	assert_int_equal(fdb_get(0, MAC_A, 10)->slot, 0);
-	assert_int_equal(fdb_get(1, MAC_A, 10)->slot, 10);
+	assert_int_equal(fdb_slot(0, MAC_A, 10), 0);
+	assert_int_equal(fdb_slot(1, MAC_A, 10), 10);
 	finish();
 
 	/* B answers from bridge 1: unicast across the patch, to slot 0 only. */
@@ -1138,8 +1158,8 @@ test_patch(void **state)
 	send_frame(2, u, ul);
 	expect(0, u, ul);
 	assert_int_equal(apply_learning(), 2);
-	assert_int_equal(fdb_get(1, MAC_B, 10)->slot, 2);
-	assert_int_equal(fdb_get(0, MAC_B, 10)->slot, 9);
+	assert_int_equal(fdb_slot(1, MAC_B, 10), 2);
+	assert_int_equal(fdb_slot(0, MAC_B, 10), 9);
 	assert_int_equal(pmd->counters[9].rx_packets, 1);
 	finish();
 
@@ -1370,7 +1390,7 @@ test_learn_requests(void **state)
 	assert_int_equal(rte_ring_count(learn_ring), 0);
 	assert_int_equal(vs_fdb_learn(t->bridges[0].fdb, qsv, vs_fdb_key(req.mac, req.vlan),
 				      req.slot, 0), 0);
-	assert_int_equal(fdb_get(0, MAC_A, 10)->slot, 1);
+	assert_int_equal(fdb_slot(0, MAC_A, 10), 1);
 	drain_all();
 	/* The window of de-duplication is over: asked again (not yet known). */
 	send_frame(3, buf, len);                              /* A in VLAN 20: another key */
@@ -1450,7 +1470,7 @@ test_pmd_loop(void **state)
 	assert_int_equal(pmd->counters[1].tx_packets, 1);
 	/* A learned once, maybe twice (the de-duplication window is 1 ms). */
 	assert_true(apply_learning() >= 1);
-	assert_int_equal(fdb_get(0, MAC_A, 10)->slot, 0);
+	assert_int_equal(fdb_slot(0, MAC_A, 10), 0);
 	__atomic_store_n(&vs_dp_current, t, __ATOMIC_RELEASE);
 	rte_free(t2);
 	finish();
