@@ -170,6 +170,7 @@ struct vs_learn_req {
 struct vs_txbuf {
 	uint16_t n;
 	uint8_t listed;                         /* in vs_pmd.dirty */
+	uint32_t bytes;                         /* of the n packets */
 	uint64_t first_tsc;                     /* when the oldest packet was buffered */
 	struct rte_mbuf *pkts[VS_BURST];
 };

@@ -26,7 +26,7 @@ vs_vhost_flush(struct vs_pmd *pmd, uint16_t slot, struct vs_txbuf *b)
 	struct vs_port_counters *c = &pmd->counters[slot];
 	int vid = __atomic_load_n(&v->vid, __ATOMIC_ACQUIRE);
 	uint16_t q = pmd->idx % v->n_queues, sent = 0, i;
-	uint64_t bytes = 0;
+	uint64_t bytes;
 
 	/* Spread PMDs over the pairs; fall back to any enabled one. */
 	if (vid >= 0 && !v->tx_enabled[q])
@@ -36,12 +36,14 @@ vs_vhost_flush(struct vs_pmd *pmd, uint16_t slot, struct vs_txbuf *b)
 		c->drops[VS_DROP_PORT_DOWN] += b->n;
 		rte_pktmbuf_free_bulk(b->pkts, b->n);
 		b->n = 0;
+		b->bytes = 0;
 		return;
 	}
 	/* rte_vhost copies into guest buffers; the mbufs stay ours. */
 	sent = rte_vhost_enqueue_burst(vid, 2 * q, b->pkts, b->n);
-	for (i = 0; i < sent; i++)
-		bytes += b->pkts[i]->pkt_len;
+	bytes = b->bytes;
+	for (i = sent; i < b->n; i++)
+		bytes -= b->pkts[i]->pkt_len;
 	c->tx_packets += sent;
 	c->tx_bytes += bytes;
 	c->drops[VS_DROP_TX_FULL] += b->n - sent;
@@ -49,4 +51,5 @@ vs_vhost_flush(struct vs_pmd *pmd, uint16_t slot, struct vs_txbuf *b)
 	v->pmd[pmd->idx].q[q].tx_ring_full += b->n - sent;
 	rte_pktmbuf_free_bulk(b->pkts, b->n);
 	b->n = 0;
+	b->bytes = 0;
 }

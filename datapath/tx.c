@@ -11,8 +11,8 @@ vs_tx_flush(struct vs_pmd *pmd, uint16_t slot)
 	const struct vs_dp_port *p = &pmd->tables->ports[slot];
 	struct vs_port_counters *c = &pmd->counters[slot];
 	struct vs_txbuf *b = &pmd->tx[slot];
+	uint64_t bytes = b->bytes;     /* counted when buffered: the driver frees */
 	uint16_t sent, i;
-	uint64_t bytes = 0;
 
 	if (b->n == 0)
 		return;
@@ -20,9 +20,6 @@ vs_tx_flush(struct vs_pmd *pmd, uint16_t slot)
 		vs_vhost_flush(pmd, slot, b);
 		return;
 	}
-	/* Byte count before sending: the driver may free the mbufs. */
-	for (i = 0; i < b->n; i++)
-		bytes += b->pkts[i]->pkt_len;
 	sent = rte_eth_tx_burst(p->ethdev, pmd->idx % p->n_txq, b->pkts, b->n);
 	for (i = sent; i < b->n; i++) {
 		bytes -= b->pkts[i]->pkt_len;
@@ -31,6 +28,7 @@ vs_tx_flush(struct vs_pmd *pmd, uint16_t slot)
 	c->tx_packets += sent;
 	c->tx_bytes += bytes;
 	b->n = 0;
+	b->bytes = 0;
 	/* The slot stays in the dirty list until the next drain pass; an empty
 	 * buffer there is skipped. */
 }

@@ -29,6 +29,7 @@ vs_tx_enqueue(struct vs_pmd *pmd, uint16_t slot, struct rte_mbuf *m)
 		b->listed = 1;
 		pmd->dirty[pmd->n_dirty++] = slot;
 	}
+	b->bytes += m->pkt_len;
 	b->pkts[b->n++] = m;
 	if (b->n == VS_BURST)
 		vs_tx_flush(pmd, slot);
@@ -40,6 +41,7 @@ vs_tx_enqueue_burst(struct vs_pmd *pmd, uint16_t slot, struct rte_mbuf **pkts, u
 {
 	struct vs_txbuf *b = &pmd->tx[slot];
 	uint32_t max_frame = pmd->tables->ports[slot].max_frame;
+	uint32_t bytes = b->bytes;
 	uint16_t k = b->n;
 
 	if (k == 0)
@@ -55,15 +57,19 @@ vs_tx_enqueue_burst(struct vs_pmd *pmd, uint16_t slot, struct rte_mbuf **pkts, u
 			vs_drop(pmd, slot, VS_DROP_MTU, m);
 			continue;
 		}
+		bytes += m->pkt_len;
 		b->pkts[k++] = m;
 		if (k == VS_BURST) {
 			b->n = k;
+			b->bytes = bytes;
 			vs_tx_flush(pmd, slot);
 			k = 0;
+			bytes = 0;
 			b->first_tsc = pmd->now_tsc;
 		}
 	}
 	b->n = k;
+	b->bytes = bytes;
 }
 
 /* Flush buffers that waited long enough, or all of them when `all`. */
