@@ -164,7 +164,14 @@ flood(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_m
 	}
 
 	if (n_other != 0) {
-		c = rte_pktmbuf_copy(m, pmd->pool, 0, UINT32_MAX);
+		/* No port takes the frame as it is: re-encapsulate it in place
+		 * rather than a copy. */
+		if (n_same == 0) {
+			c = m;
+			m = NULL;
+		} else {
+			c = rte_pktmbuf_copy(m, pmd->pool, 0, UINT32_MAX);
+		}
 		if (c == NULL || encap(c, tagged, other_want, vlan) < 0) {
 			if (c == NULL)
 				pmd->counters[in_slot].drops[VS_DROP_NO_MBUF]++;
@@ -179,7 +186,8 @@ flood(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_m
 	if (n_same == 0) {
 		if (n_other == 0 && n_patch == 0)
 			pmd->counters[in_slot].drops[VS_DROP_NO_OUTPUT]++;
-		rte_pktmbuf_free(m);
+		if (m != NULL)
+			rte_pktmbuf_free(m);
 		return;
 	}
 	/* Set the count before the first enqueue: a full buffer sends (and
@@ -191,20 +199,19 @@ flood(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_m
 
 /*
  * The one port a frame of `vlan` from in_slot floods to, when there is
- * exactly one, it is not a patch port and the frame leaves it with the
- * encapsulation it has: then the flood is a plain unicast (the p2p and
- * two-port cases). VS_NO_SLOT otherwise: flood() does the general case.
+ * exactly one and it is not a patch port, and in *eg how the frame leaves
+ * it: then the flood is a plain unicast (the p2p and two-port cases), the
+ * frame re-tagged in place when *eg asks. VS_NO_SLOT otherwise: flood()
+ * does the general case.
  */
 static uint16_t
-flood_single(const struct vs_dp_tables *t, uint16_t in_slot, uint16_t vlan, int tagged)
+flood_single(const struct vs_dp_tables *t, uint16_t in_slot, uint16_t vlan, int *eg)
 {
 	const struct vs_dp_bridge *br = &t->bridges[t->ports[in_slot].bridge];
 	uint16_t out = VS_NO_SLOT, i = 0, s;
-	int eg;
 
-	while ((s = flood_next(t, br, in_slot, vlan, &i, &eg)) != VS_NO_SLOT) {
-		if (out != VS_NO_SLOT || t->ports[s].kind == VS_DP_PATCH ||
-		    (eg == VS_EGRESS_TAGGED) != !!tagged)
+	while ((s = flood_next(t, br, in_slot, vlan, &i, eg)) != VS_NO_SLOT) {
+		if (out != VS_NO_SLOT || t->ports[s].kind == VS_DP_PATCH)
 			return VS_NO_SLOT;
 		out = s;
 	}
@@ -255,7 +262,7 @@ normal(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_
 	uint8_t tagged[VS_BURST];
 	uint16_t n_ok = 0, n_run = 0, run_out = 0, i;
 	uint16_t fl_vlan = UINT16_MAX, fl_out = VS_NO_SLOT;
-	uint8_t fl_tagged = 0;
+	int fl_eg = VS_EGRESS_NO;
 	uint16_t now = vs_fdb_stamp(fdb, vs_dp_now_s);
 
 	for (i = 0; i < n; i++) {
@@ -354,13 +361,17 @@ normal(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_
 			}
 		}
 		if (out == VS_NO_SLOT) {
-			if (vlan[i] != fl_vlan || tagged[i] != fl_tagged) {
+			if (vlan[i] != fl_vlan) {
 				fl_vlan = vlan[i];
-				fl_tagged = tagged[i];
-				fl_out = flood_single(t, in_slot, fl_vlan, fl_tagged);
+				fl_out = flood_single(t, in_slot, fl_vlan, &fl_eg);
 			}
 			if (fl_out == VS_NO_SLOT) {
 				flood(pmd, pq, in_slot, m, vlan[i], tagged[i], depth);
+				continue;
+			}
+			if (unlikely((fl_eg == VS_EGRESS_TAGGED) != !!tagged[i]) &&
+			    encap(m, tagged[i], fl_eg, vlan[i]) < 0) {
+				vs_drop(pmd, in_slot, VS_DROP_NO_MBUF, m);
 				continue;
 			}
 			out = fl_out;

@@ -107,3 +107,48 @@ def test_vlan_access_trunk(switch):
 
     out = sw.stop()
     sw.check_output(out, want)
+
+
+
+def test_vlan_flood_retagged_in_place(switch):
+    """Floods whose every output needs another encapsulation than the frame
+    has: one output (handled as a unicast, re-tagged in place) and two (one
+    re-tagged frame shared by both), each byte-exact and without drops."""
+    sw = switch
+    a, t1 = sw.port("a"), sw.port("t1")
+    b, t2, t3 = sw.port("b"), sw.port("t2"), sw.port("t3")
+    sw.start([
+        {"name": "br0", "ports": [a.cfg(vlan={"mode": "access", "tag": 100}),
+                                  t1.cfg(vlan={"mode": "trunk", "trunks": [100]})]},
+        {"name": "br1", "ports": [b.cfg(vlan={"mode": "access", "tag": 200}),
+                                  t2.cfg(vlan={"mode": "trunk", "trunks": [200, 300]}),
+                                  t3.cfg(vlan={"mode": "trunk", "trunks": [200]})]},
+    ])
+    want = {"a": [], "t1": [], "b": [], "t2": [], "t3": []}
+
+    # br0, one output: a burst of unknown unicast from the access port gets
+    # a tag each on the trunk; the trunk's frames leave the access port
+    # untagged.
+    fa = [udp_frame(mac(0x201), mac(0x2f0 + i), seq=i, size=64 + 8 * i) for i in range(8)]
+    a.send(fa)
+    want["t1"] += [tag(f, 100) for f in fa]
+    ft = [tag(udp_frame(mac(0x202), mac(0x2e0 + i), seq=20 + i), 100) for i in range(4)]
+    t1.send(ft)
+    want["a"] += [untag(f) for f in ft]
+
+    # br1, two outputs, both tagged: the same re-tagged frame goes to both.
+    fb = [udp_frame(mac(0x301), mac(0x3f0 + i), seq=40 + i, size=100) for i in range(5)]
+    b.send(fb)
+    want["t2"] += [tag(f, 200) for f in fb]
+    want["t3"] += [tag(f, 200) for f in fb]
+
+    sw.wait_rx()
+    sw.wait_tx({"t1": 8, "a": 4, "t2": 5, "t3": 5})
+    sw.wait_fdb("br0", {(mac(0x201), 100): "a", (mac(0x202), 100): "t1"})
+
+    stats = sw.stats()
+    drops = {p: {k: v for k, v in s["drops"].items() if v} for p, s in stats.items()}
+    assert all(not d for d in drops.values()), drops
+
+    out = sw.stop()
+    sw.check_output(out, want)
