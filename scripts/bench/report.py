@@ -100,7 +100,29 @@ def build_rows(data):
                     break
         if row["cells"]:
             rows.append(row)
+    # Cases only vswitch runs (p2p_vlan_..., p2p_dstrules_...): compared with
+    # testpmd on the same pcap, no target.
+    known = {r["case"].get("vswitch") for r in rows}
+    for name in sorted(data.get("vswitch") or {}, key=extra_order):
+        if name in known or not name.startswith("p2p_"):
+            continue
+        row = {"scen": name, "target": None, "cells": {}, "case": {}}
+        for sw, _ in SWITCHES:
+            n = tp_case(name) if sw == "testpmd" else name
+            if n in (data.get(sw) or {}):
+                row["case"][sw] = n
+                row["cells"][sw] = data[sw][n]
+        rows.append(row)
     return rows
+
+
+def extra_order(name):
+    """p2p_<mode>_<N>flows_<S>B by mode, then size, then flows."""
+    parts = name.split("_")
+    try:
+        return (parts[1], int(parts[3].rstrip("B")), int(parts[2].replace("flows", "")))
+    except (IndexError, ValueError):
+        return (name, 0, 0)
 
 
 def ratio(a, b):

@@ -15,7 +15,9 @@
 #      VS_VSWITCHD/VS_VSCTL (use these binaries and do not build), NO_INSTALL=1
 #      (do not apt-get), SKIP_OVS=1, QUIET_WAIT (s to wait before a round for
 #      the forwarding core to be <= QUIET_MAX_BUSY % busy with other work;
-#      full 180, quick 0), PERF=1 (profile vswitch's PMD, see vswitch_bench.sh).
+#      full 180, quick 0), PERF=1 (profile vswitch's PMD, see vswitch_bench.sh),
+#      ONLY=p2p or ONLY=vhost (that group of cases only), VS_EXTRA_MODES
+#      (vswitch-only p2p modes; full default "vlan dstrules", quick "").
 # Output: OUTDIR/{vswitch,ovs,testpmd}/results.csv, per-round logs,
 #         summary.txt, summary.md, bench.png.
 set -u
@@ -56,7 +58,19 @@ else
     # LOCAL-port flood case has no counterpart in vswitch.
     export EXTRA_CASES=${EXTRA_CASES-normal_bigmac}
 fi
+# ONLY=p2p or ONLY=vhost: run one group of cases (e.g. more rounds of the
+# vhost loop alone).
+case ${ONLY:-} in
+    '') ;;
+    p2p) VS_GROUPS="p2p" OVS_GROUPS="p2p" TP_GROUPS="pcap" ;;
+    vhost) VS_GROUPS="vhost" OVS_GROUPS="vhost" TP_GROUPS="vhost" ;;
+    *) die "ONLY must be p2p or vhost, not '$ONLY'" ;;
+esac
 export P2P_MODES=${P2P_MODES:-"rule normal"}
+# Cases only vswitch runs (the shared OVS and testpmd scripts have no VLAN or
+# per-destination rule set-up; their rows compare with testpmd on the same
+# pcap). VS_EXTRA_MODES="" leaves them out.
+if [ "$MODE" = full ]; then VS_EXTRA_MODES=${VS_EXTRA_MODES-"vlan dstrules"}; else VS_EXTRA_MODES=${VS_EXTRA_MODES-}; fi
 T_START=$(date +%s)
 
 # ---- packages, hugepages, build ----------------------------------------------
@@ -70,6 +84,10 @@ apt_install() {   # apt_install PKG...: install, refreshing the package lists on
 OUT=${OUTDIR:-$HERE/results/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT" || die "cannot create $OUT"
 OUT=$(cd "$OUT" && pwd)
+# The per-switch scripts append to their results.csv: a reused OUTDIR must
+# not mix an earlier run's numbers into this one's medians.
+rm -rf "$OUT"/vswitch "$OUT"/ovs "$OUT"/testpmd "$OUT"/*_round*.txt "$OUT"/load.txt \
+    "$OUT"/summary.txt "$OUT"/summary.md "$OUT"/bench.png "$OUT"/bench_plot.dat
 unset OUTDIR
 
 "$REPO/scripts/setup.sh" >"$OUT/setup.log" 2>&1 || { cat "$OUT/setup.log" >&2; die "scripts/setup.sh failed"; }
@@ -143,7 +161,7 @@ log "mode $MODE: $ROUNDS round(s), ${WINDOW}s windows, P2P_SETS=\"$P2P_SETS\", r
 for ((i = 0; i < ROUNDS; i++)); do
     busy=$(wait_quiet)
     echo "round $((i+1)): core ${FWD_CORE:-1} was ${busy}% busy with other work just before it" | tee -a "$OUT/load.txt" >&2
-    OUTDIR=$OUT/vswitch ROUND_BASE=$i RUNS=1 "$HERE/vswitch_bench.sh" $VS_GROUPS > "$OUT/vswitch_round$((i+1)).txt" 2>&1 ||
+    OUTDIR=$OUT/vswitch ROUND_BASE=$i RUNS=1 P2P_MODES="$P2P_MODES $VS_EXTRA_MODES" "$HERE/vswitch_bench.sh" $VS_GROUPS > "$OUT/vswitch_round$((i+1)).txt" 2>&1 ||
         log "vswitch_bench.sh round $((i+1)) exited $? (see $OUT/vswitch_round$((i+1)).txt)"
     if [ "$RUN_OVS" = 1 ]; then
         # (VSWITCHD means the OVS binary to ovs_baseline.sh)

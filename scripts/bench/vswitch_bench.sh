@@ -7,6 +7,12 @@
 #                             one rule "in_port=a,actions=output:b" (bridge flows: in switch.yaml)
 #   p2p_normal_<N>flows_<S>B  same ports, the default bridge (L2 learning; the dst MACs are never
 #                             learned, so every frame is unknown unicast flooded to b)
+#   p2p_vlan_<N>flows_<S>B    NORMAL with VLANs: a is an access port of VLAN 100, b a trunk of
+#                             [100], so every frame gets a tag pushed on its way out (vswitch
+#                             only: P2P_MODES="... vlan")
+#   p2p_dstrules_<N>flows_<S>B  N rules "dl_dst=<flow i's dst MAC>,actions=output:b", one per
+#                             flow (the classifier and its exact-match cache; vswitch only:
+#                             P2P_MODES="... dstrules")
 #   vhost_loop_rule_1flow_64B two vhost-user ports (vswitchd is the server); testpmd with two
 #                             net_virtio_user ports on AUX_CORE, io fwd, "start tx_first 16";
 #                             rules in_port=vh0->vh1 and vh1->vh0 (vhost_loop_normal_... when
@@ -17,7 +23,7 @@
 #
 # Usage: sudo scripts/bench/vswitch_bench.sh [p2p] [vhost]      (default: both)
 # Env:   RUNS=3 WINDOW=10 WARMUP=4 FWD_CORE=1 AUX_CORE=0 ROUND_BASE=0 TX_FIRST_BURSTS=16
-#        P2P_SETS="1:64 1000:64 100000:64 1:1518"  P2P_MODES="rule normal"
+#        P2P_SETS="1:64 1000:64 100000:64 1:1518"  P2P_MODES="rule normal" (also: vlan dstrules)
 #        WARMUP_SLOW=12 (NORMAL with >= 10k flows, as the OVS script)
 #        OUTDIR=/tmp/bench-results/vswitch-<ts>   BUILD_DIR=<repo>/build
 #        VS_VSWITCHD=$BUILD_DIR/control/vswitchd VS_VSCTL=$BUILD_DIR/control/vsctl
@@ -163,9 +169,14 @@ for p in ps.get("ports", []):
         if v: drops[k] = drops.get(k, 0) + v
 macs = sum(b.get("mac_count", 0) for b in sh.get("bridges", []))
 out = ["path=" + sys.argv[1], "macs=%d" % macs]
-if fl.get("flows"):
+rules = fl.get("flows") or []
+if 0 < len(rules) <= 4:
     out.append("rules=%d rule_pkts=%s" % (fl.get("n_rules", 0),
-               "/".join(str(f.get("n_packets")) for f in fl["flows"])))
+               "/".join(str(f.get("n_packets")) for f in rules)))
+elif rules:
+    out.append("rules=%d rules_hit=%d rule_pkts=%d" % (fl.get("n_rules", 0),
+               sum(1 for f in rules if f.get("n_packets")),
+               sum(f.get("n_packets", 0) for f in rules)))
 out.append("drops=" + ("none" if not drops else
            " ".join("%s:%d" % kv for kv in sorted(drops.items()))))
 out.append("learn_dropped=%d" % pmd.get("learn_dropped", 0))
@@ -191,9 +202,19 @@ skip_case() {  # skip_case CASE RUN WHY
     echo "$1,$2,,,,skipped: $3" | tee -a "$CSV"
 }
 
-p2p_config() {  # p2p_config FILE PCAP MBUFS MODE
-    local flows=""
-    [ "$4" = rule ] && flows='    flows: ["in_port=a,actions=output:b"]'
+p2p_config() {  # p2p_config FILE PCAP MBUFS MODE FLOWS
+    local flows="" vlan_a="" vlan_b=""
+    case $4 in
+        rule) flows='    flows: ["in_port=a,actions=output:b"]' ;;
+        # gen_pcap.py: flow i's dst MAC is 04:00 followed by i as 4 bytes.
+        dstrules) flows=$(python3 -c '
+import sys
+print("    flows:")
+for i in range(int(sys.argv[1])):
+    b = i.to_bytes(4, "big")
+    print("      - \"dl_dst=04:00:%02x:%02x:%02x:%02x,actions=output:b\"" % tuple(b))' "$5") ;;
+        vlan) vlan_a=', vlan: {tag: 100}'; vlan_b=', vlan: {trunks: [100]}' ;;
+    esac
     cat > "$1" <<EOF
 # vswitch_bench.sh: $4, $(basename "$2")
 dpdk:
@@ -204,8 +225,8 @@ bridges:
   - name: br0
 $flows
     ports:
-      - {name: a, type: dpdk, devargs: "net_pcap0,rx_pcap=$2,infinite_rx=1"}
-      - {name: b, type: dpdk, devargs: "net_null0,no-rx=1"}
+      - {name: a, type: dpdk, devargs: "net_pcap0,rx_pcap=$2,infinite_rx=1"$vlan_a}
+      - {name: b, type: dpdk, devargs: "net_null0,no-rx=1"$vlan_b}
 EOF
 }
 
@@ -220,13 +241,17 @@ run_p2p_round() {
         mb=$((npk + 32768))
         for mode in $P2P_MODES; do
             case=p2p_${mode}_${fl}flows_${sz}B
-            if [ "$mode" = rule ] && [ "$FLOWS_OK" = 0 ]; then skip_case "$case" "$r" "$FLOWS_WHY"; continue; fi
+            case $mode in
+                rule|dstrules) [ "$FLOWS_OK" = 0 ] && { skip_case "$case" "$r" "$FLOWS_WHY"; continue; } ;;
+                normal|vlan) ;;
+                *) log "unknown P2P mode '$mode' (rule normal vlan dstrules)"; continue ;;
+            esac
             cfg=$WORK/$case.yaml
-            p2p_config "$cfg" "$pcap" "$mb" "$mode"
+            p2p_config "$cfg" "$pcap" "$mb" "$mode" "$fl"
             if ! vsd_start "$case" "$cfg"; then
                 echo "$case,$r,,,,vswitchd start failed" | tee -a "$CSV"
             else
-                wu=$WARMUP; [ "$mode" = normal ] && [ "$fl" -ge 10000 ] && wu=$WARMUP_SLOW
+                wu=$WARMUP; [ "$mode" != rule ] && [ "$fl" -ge 10000 ] && wu=$WARMUP_SLOW
                 measure "$case" "$r" b "$wu" "$mode"
             fi
             vsd_stop
