@@ -254,7 +254,7 @@ def plot(rows, out_png, workdir):
                     ", target %.2f %s" % (t, "met" if r and r >= t else "MISSED") if t else "")
                 fh.write('%d "%s" %.4f %.4f %.4f "%s"\n' % (i, name, a, b, c, lab))
         gp = """
-set terminal pngcairo size 1400,640 font ",10"
+set terminal pngcairo size %d,640 font ",10"
 set output "%s"
 set title "Forwarding rate on one PMD core (medians); label: vswitch / testpmd ceiling (target)"
 set ylabel "Mpps"
@@ -265,11 +265,12 @@ set xtics rotate by -25 left nomirror
 set grid ytics
 set key top right
 set bmargin 9
+set rmargin 12
 plot "%s" using ($1-0.27):3:xtic(2) with boxes lc rgb "#1f77b4" title "vswitch", \\
      "" using 1:4 with boxes lc rgb "#ff7f0e" title "OVS-DPDK 3.1", \\
      "" using ($1+0.27):5 with boxes lc rgb "#7f7f7f" title "testpmd io (ceiling)", \\
      "" using ($1-0.27):($3 + %f):6 with labels rotate by 90 left font ",9" notitle
-""" % (out_png, ymax, dat, ymax * 0.01)
+""" % (max(1400, 90 * len(pts) + 200), out_png, ymax, dat, ymax * 0.01)
         try:
             r = subprocess.run(["gnuplot"], input=gp, text=True, capture_output=True, timeout=60)
             if r.returncode == 0 and os.path.exists(out_png):
