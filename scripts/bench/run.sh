@@ -16,8 +16,9 @@
 #      (do not apt-get), SKIP_OVS=1, QUIET_WAIT (s to wait before a round for
 #      the forwarding core to be <= QUIET_MAX_BUSY % busy with other work;
 #      full 180, quick 0), PERF=1 (profile vswitch's PMD, see vswitch_bench.sh),
-#      ONLY=p2p or ONLY=vhost (that group of cases only), VS_EXTRA_MODES
-#      (vswitch-only p2p modes; full default "vlan dstrules", quick "").
+#      ONLY=p2p, vhost or extra (that group of cases only), VS_EXTRA_MODES
+#      (p2p modes the shared scripts lack, run for vswitch by vswitch_bench.sh
+#      and for OVS by ovs_extra.sh; full default "vlan dstrules", quick "").
 # Output: OUTDIR/{vswitch,ovs,testpmd}/results.csv, per-round logs,
 #         summary.txt, summary.md, bench.png.
 set -u
@@ -58,19 +59,23 @@ else
     # LOCAL-port flood case has no counterpart in vswitch.
     export EXTRA_CASES=${EXTRA_CASES-normal_bigmac}
 fi
-# ONLY=p2p or ONLY=vhost: run one group of cases (e.g. more rounds of the
-# vhost loop alone).
+# ONLY=p2p, vhost or extra: run one group of cases (e.g. more rounds of the
+# vhost loop alone; extra = the VS_EXTRA_MODES cases only).
+BASE_MODES=${P2P_MODES:-"rule normal"}
 case ${ONLY:-} in
     '') ;;
     p2p) VS_GROUPS="p2p" OVS_GROUPS="p2p" TP_GROUPS="pcap" ;;
     vhost) VS_GROUPS="vhost" OVS_GROUPS="vhost" TP_GROUPS="vhost" ;;
-    *) die "ONLY must be p2p or vhost, not '$ONLY'" ;;
+    extra) VS_GROUPS="p2p" OVS_GROUPS="" TP_GROUPS="pcap" BASE_MODES="" ;;
+    *) die "ONLY must be p2p, vhost or extra, not '$ONLY'" ;;
 esac
 export P2P_MODES=${P2P_MODES:-"rule normal"}
-# Cases only vswitch runs (the shared OVS and testpmd scripts have no VLAN or
-# per-destination rule set-up; their rows compare with testpmd on the same
-# pcap). VS_EXTRA_MODES="" leaves them out.
+# p2p cases the shared scripts have no set-up for (VLAN tagging, one rule
+# per destination): vswitch_bench.sh and ovs_extra.sh run them, testpmd's
+# ceiling is the same pcap's. VS_EXTRA_MODES="" leaves them out.
 if [ "$MODE" = full ]; then VS_EXTRA_MODES=${VS_EXTRA_MODES-"vlan dstrules"}; else VS_EXTRA_MODES=${VS_EXTRA_MODES-}; fi
+[[ " $VS_GROUPS " == *" p2p "* ]] || VS_EXTRA_MODES=
+[ -n "$BASE_MODES$VS_EXTRA_MODES" ] || die "ONLY=extra with VS_EXTRA_MODES empty: nothing to run"
 T_START=$(date +%s)
 
 # ---- packages, hugepages, build ----------------------------------------------
@@ -161,12 +166,16 @@ log "mode $MODE: $ROUNDS round(s), ${WINDOW}s windows, P2P_SETS=\"$P2P_SETS\", r
 for ((i = 0; i < ROUNDS; i++)); do
     busy=$(wait_quiet)
     echo "round $((i+1)): core ${FWD_CORE:-1} was ${busy}% busy with other work just before it" | tee -a "$OUT/load.txt" >&2
-    OUTDIR=$OUT/vswitch ROUND_BASE=$i RUNS=1 P2P_MODES="$P2P_MODES $VS_EXTRA_MODES" "$HERE/vswitch_bench.sh" $VS_GROUPS > "$OUT/vswitch_round$((i+1)).txt" 2>&1 ||
+    OUTDIR=$OUT/vswitch ROUND_BASE=$i RUNS=1 P2P_MODES="$BASE_MODES $VS_EXTRA_MODES" "$HERE/vswitch_bench.sh" $VS_GROUPS > "$OUT/vswitch_round$((i+1)).txt" 2>&1 ||
         log "vswitch_bench.sh round $((i+1)) exited $? (see $OUT/vswitch_round$((i+1)).txt)"
-    if [ "$RUN_OVS" = 1 ]; then
+    if [ "$RUN_OVS" = 1 ] && [ -n "$OVS_GROUPS" ]; then
         # (VSWITCHD means the OVS binary to ovs_baseline.sh)
         env -u VSWITCHD OUTDIR=$OUT/ovs ROUND_BASE=$i RUNS=1 "$SHARED_BENCH/ovs_baseline.sh" $OVS_GROUPS > "$OUT/ovs_round$((i+1)).txt" 2>&1 ||
             log "ovs_baseline.sh round $((i+1)) exited $? (see $OUT/ovs_round$((i+1)).txt)"
+    fi
+    if [ "$RUN_OVS" = 1 ] && [ -n "$VS_EXTRA_MODES" ]; then
+        env -u VSWITCHD OUTDIR=$OUT/ovs ROUND_BASE=$i RUNS=1 EXTRA_MODES="$VS_EXTRA_MODES" "$HERE/ovs_extra.sh" > "$OUT/ovs_extra_round$((i+1)).txt" 2>&1 ||
+            log "ovs_extra.sh round $((i+1)) exited $? (see $OUT/ovs_extra_round$((i+1)).txt)"
     fi
     OUTDIR=$OUT/testpmd ROUND_BASE=$i RUNS=1 "$SHARED_BENCH/testpmd_ceiling.sh" $TP_GROUPS > "$OUT/testpmd_round$((i+1)).txt" 2>&1 ||
         log "testpmd_ceiling.sh round $((i+1)) exited $? (see $OUT/testpmd_round$((i+1)).txt)"
