@@ -98,10 +98,11 @@ def build_rows(data):
                     row["case"][sw] = n
                     row["cells"][sw] = cases[n]
                     break
-        if row["cells"]:
+        # (a testpmd ceiling alone, without a switch measured on it, is no row)
+        if row["cells"].get("vswitch") or row["cells"].get("ovs"):
             rows.append(row)
-    # Cases only vswitch runs (p2p_vlan_..., p2p_dstrules_...): compared with
-    # testpmd on the same pcap, no target.
+    # Cases outside the table (p2p_vlan_..., p2p_dstrules_...): no
+    # target; testpmd's ceiling is its run on the same pcap.
     known = {r["case"].get("vswitch") for r in rows}
     for name in sorted(data.get("vswitch") or {}, key=extra_order):
         if name in known or not name.startswith("p2p_"):
