@@ -8,11 +8,12 @@
 #   p2p_normal_<N>flows_<S>B  same ports, the default bridge (L2 learning; the dst MACs are never
 #                             learned, so every frame is unknown unicast flooded to b)
 #   p2p_vlan_<N>flows_<S>B    NORMAL with VLANs: a is an access port of VLAN 100, b a trunk of
-#                             [100], so every frame gets a tag pushed on its way out (vswitch
-#                             only: P2P_MODES="... vlan")
+#                             [100], so every frame gets a tag pushed on its way out
+#                             (P2P_MODES="... vlan")
 #   p2p_dstrules_<N>flows_<S>B  N rules "dl_dst=<flow i's dst MAC>,actions=output:b", one per
-#                             flow (the classifier and its exact-match cache; vswitch only:
+#                             flow (the classifier and its exact-match cache;
 #                             P2P_MODES="... dstrules")
+#                             The shared OVS script has neither: scripts/bench/ovs_extra.sh.
 #   vhost_loop_rule_1flow_64B two vhost-user ports (vswitchd is the server); testpmd with two
 #                             net_virtio_user ports on AUX_CORE, io fwd, "start tx_first 16";
 #                             rules in_port=vh0->vh1 and vh1->vh0 (vhost_loop_normal_... when
