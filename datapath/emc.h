@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <rte_prefetch.h>
+
 #include "classifier.h"
 
 #define VS_EMC_ENTRIES 8192             /* power of two; ~800 KB per PMD */
@@ -37,6 +39,19 @@ vs_flow_key_eq(const struct vs_flow_key *a, const struct vs_flow_key *b)
 	for (unsigned i = 0; i < VS_FLOW_KEY_WORDS; i++)
 		d |= x[i] ^ y[i];
 	return d == 0;
+}
+
+/* Start loading both places of hash (each entry may span two lines). */
+static inline void
+vs_emc_prefetch(const struct vs_emc *c, uint32_t hash)
+{
+	const struct vs_emc_entry *a = &c->e[hash & (VS_EMC_ENTRIES - 1)];
+	const struct vs_emc_entry *b = &c->e[(hash >> 16) & (VS_EMC_ENTRIES - 1)];
+
+	rte_prefetch0(a);
+	rte_prefetch0((const char *)(a + 1) - 1);
+	rte_prefetch0(b);
+	rte_prefetch0((const char *)(b + 1) - 1);
 }
 
 /* 1 and *rule on a hit (rule may be NULL: cached miss), 0 on a miss. */

@@ -572,16 +572,22 @@ flows(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, const struct
 		for (i = 0; i < n; i++)
 			run_actions(pmd, pq, in_slot, r, pkts[i], nb, &n_nb, depth);
 	} else {
+		struct vs_flow_key k[VS_BURST];
+		uint32_t h[VS_BURST];
+
+		/* Keys and hashes of the whole burst first, with both cache
+		 * places of each prefetched; then look up and act in order. */
+		for (i = 0; i < n; i++) {
+			vs_flow_extract(pkts[i], in_slot, &k[i]);
+			h[i] = vs_flow_hash(&k[i]);
+			vs_emc_prefetch(&pmd->emc, h[i]);
+		}
 		for (i = 0; i < n; i++) {
 			const struct vs_flow_rule *cr;
-			struct vs_flow_key k;
-			uint32_t h;
 
-			vs_flow_extract(pkts[i], in_slot, &k);
-			h = vs_flow_hash(&k);
-			if (!vs_emc_lookup(&pmd->emc, br->cls_gen, h, &k, &cr)) {
-				cr = vs_cls_lookup(br->cls, &k);
-				vs_emc_insert(&pmd->emc, br->cls_gen, h, &k, cr);
+			if (!vs_emc_lookup(&pmd->emc, br->cls_gen, h[i], &k[i], &cr)) {
+				cr = vs_cls_lookup(br->cls, &k[i]);
+				vs_emc_insert(&pmd->emc, br->cls_gen, h[i], &k[i], cr);
 			}
 			if (cr == NULL) {
 				nb[n_nb++] = pkts[i];   /* table miss: normal */
