@@ -27,10 +27,7 @@ EXTRA_MODES=${EXTRA_MODES:-"vlan dstrules"}
 
 dstrules_file() {  # dstrules_file FLOWS -> path of an add-flows file
     local f=$WORK/dstrules$1.txt
-    [ -f "$f" ] || python3 -c '
-import sys
-for i in range(int(sys.argv[1])):
-    print("dl_dst=04:00:%02x:%02x:%02x:%02x,actions=output:2" % tuple(i.to_bytes(4, "big")))' "$1" > "$f"
+    [ -f "$f" ] || python3 "$REPO/scripts/bench/dst_rules.py" "$1" 2 > "$f"
     echo "$f"
 }
 

@@ -86,34 +86,29 @@ def stats(c):
             "share": statistics.median(c["share"]) if c["share"] else float("nan")}
 
 
+def make_row(data, scen, alias, target):
+    row = {"scen": scen, "target": target, "cells": {}, "case": {}}
+    for sw, _ in SWITCHES:
+        names = alias.get(sw) or ([tp_case(scen)] if sw == "testpmd" else [scen])
+        cases = data.get(sw) or {}
+        for n in names:
+            if n in cases:
+                row["case"][sw] = n
+                row["cells"][sw] = cases[n]
+                break
+    return row
+
+
 def build_rows(data):
-    rows = []
-    for scen, alias, target in SCENARIOS:
-        row = {"scen": scen, "target": target, "cells": {}, "case": {}}
-        for sw, _ in SWITCHES:
-            names = alias.get(sw) or ([tp_case(scen)] if sw == "testpmd" else [scen])
-            cases = data.get(sw) or {}
-            for n in names:
-                if n in cases:
-                    row["case"][sw] = n
-                    row["cells"][sw] = cases[n]
-                    break
-        # (a testpmd ceiling alone, without a switch measured on it, is no row)
-        if row["cells"].get("vswitch") or row["cells"].get("ovs"):
-            rows.append(row)
+    rows = [make_row(data, *s) for s in SCENARIOS]
+    # (a testpmd ceiling alone, without a switch measured on it, is no row)
+    rows = [r for r in rows if r["cells"].get("vswitch") or r["cells"].get("ovs")]
     # Cases outside the table (p2p_vlan_..., p2p_dstrules_...): no
     # target; testpmd's ceiling is its run on the same pcap.
     known = {r["case"].get("vswitch") for r in rows}
-    for name in sorted(data.get("vswitch") or {}, key=extra_order):
-        if name in known or not name.startswith("p2p_"):
-            continue
-        row = {"scen": name, "target": None, "cells": {}, "case": {}}
-        for sw, _ in SWITCHES:
-            n = tp_case(name) if sw == "testpmd" else name
-            if n in (data.get(sw) or {}):
-                row["case"][sw] = n
-                row["cells"][sw] = data[sw][n]
-        rows.append(row)
+    rows += [make_row(data, name, {}, None)
+             for name in sorted(data.get("vswitch") or {}, key=extra_order)
+             if name not in known and name.startswith("p2p_")]
     return rows
 
 

@@ -61,7 +61,8 @@ else
 fi
 # ONLY=p2p, vhost or extra: run one group of cases (e.g. more rounds of the
 # vhost loop alone; extra = the VS_EXTRA_MODES cases only).
-BASE_MODES=${P2P_MODES:-"rule normal"}
+export P2P_MODES=${P2P_MODES:-"rule normal"}
+BASE_MODES=$P2P_MODES   # vswitch's share of them (none with ONLY=extra)
 case ${ONLY:-} in
     '') ;;
     p2p) VS_GROUPS="p2p" OVS_GROUPS="p2p" TP_GROUPS="pcap" ;;
@@ -69,7 +70,6 @@ case ${ONLY:-} in
     extra) VS_GROUPS="p2p" OVS_GROUPS="" TP_GROUPS="pcap" BASE_MODES="" ;;
     *) die "ONLY must be p2p, vhost or extra, not '$ONLY'" ;;
 esac
-export P2P_MODES=${P2P_MODES:-"rule normal"}
 # p2p cases the shared scripts have no set-up for (VLAN tagging, one rule
 # per destination): vswitch_bench.sh and ovs_extra.sh run them, testpmd's
 # ceiling is the same pcap's. VS_EXTRA_MODES="" leaves them out.

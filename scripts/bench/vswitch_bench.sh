@@ -207,13 +207,8 @@ p2p_config() {  # p2p_config FILE PCAP MBUFS MODE FLOWS
     local flows="" vlan_a="" vlan_b=""
     case $4 in
         rule) flows='    flows: ["in_port=a,actions=output:b"]' ;;
-        # gen_pcap.py: flow i's dst MAC is 04:00 followed by i as 4 bytes.
-        dstrules) flows=$(python3 -c '
-import sys
-print("    flows:")
-for i in range(int(sys.argv[1])):
-    b = i.to_bytes(4, "big")
-    print("      - \"dl_dst=04:00:%02x:%02x:%02x:%02x,actions=output:b\"" % tuple(b))' "$5") ;;
+        dstrules) flows=$(echo "    flows:"; python3 "$REPO/scripts/bench/dst_rules.py" "$5" b |
+                          sed 's/.*/      - "&"/') ;;
         vlan) vlan_a=', vlan: {tag: 100}'; vlan_b=', vlan: {trunks: [100]}' ;;
     esac
     cat > "$1" <<EOF
