@@ -42,10 +42,14 @@
 
 #include <rte_atomic.h>
 #include <rte_branch_prediction.h>
+#include <rte_byteorder.h>
 #include <rte_common.h>
-#include <rte_hash_crc.h>
 #include <rte_prefetch.h>
-#include <smmintrin.h>
+#include <nmmintrin.h>
+
+#if RTE_BYTE_ORDER != RTE_LITTLE_ENDIAN
+#error "the MAC table packs keys for a little-endian CPU"
+#endif
 
 #define VS_FDB_WAYS 5                   /* entries per bucket */
 #define VS_FDB_USED (1ULL << 63)        /* set in every stored key */
@@ -111,15 +115,30 @@ vs_fdb_key(const uint8_t mac[6], uint16_t vlan)
 	return (uint64_t)lo | (uint64_t)hi << 32 | (uint64_t)vlan << 48;
 }
 
-/* The same for a MAC inside a frame, followed by at least two more bytes
- * (both Ethernet addresses are): one 8-byte load. */
+/* The key of a MAC inside a frame, followed by at least two more bytes
+ * (both Ethernet addresses are), as stored in a bucket: one 8-byte load,
+ * the VLAN and VS_FDB_USED from `vtag`, vs_fdb_vtag() of the VLAN (one for
+ * both MACs of a frame). */
 static inline uint64_t
-vs_fdb_key_frame(const uint8_t *mac, uint16_t vlan)
+vs_fdb_vtag(uint16_t vlan)
+{
+	return (uint64_t)vlan << 48 | VS_FDB_USED;
+}
+
+static inline uint64_t
+vs_fdb_stored_frame(const uint8_t *mac, uint64_t vtag)
 {
 	uint64_t k;
 
 	memcpy(&k, mac, 8);
-	return (k & 0xffffffffffffULL) | (uint64_t)vlan << 48;
+	return (k & 0xffffffffffffULL) | vtag;
+}
+
+/* The key's MAC is a group (multicast or broadcast) address. */
+static inline bool
+vs_fdb_key_multicast(uint64_t key)
+{
+	return key & 1;         /* I/G bit of the first byte */
 }
 
 static inline void
@@ -170,10 +189,18 @@ vs_fdb_age_of(const struct vs_fdb *f, uint32_t pos, uint32_t now)
 	return (uint32_t)d << f->seen_shift;
 }
 
+/* The primary bucket of a key as stored (with VS_FDB_USED): CRC32-C, one
+ * instruction (SSE 4.2 is part of the build's baseline). */
+static inline uint32_t
+vs_fdb_primary_stored(const struct vs_fdb *f, uint64_t stored)
+{
+	return (uint32_t)_mm_crc32_u64(f->seed, stored) & f->mask;
+}
+
 static inline uint32_t
 vs_fdb_primary(const struct vs_fdb *f, uint64_t key)
 {
-	return rte_hash_crc_8byte(key, f->seed) & f->mask;
+	return vs_fdb_primary_stored(f, key | VS_FDB_USED);
 }
 
 static inline uint32_t
@@ -217,6 +244,34 @@ vs_fdb_find(const struct vs_fdb *f, uint64_t key, uint32_t primary)
 	s = vs_fdb_secondary(f, key & ~VS_FDB_USED, primary);
 	w = vs_fdb_bucket_find(&f->buckets[s], key);
 	return w >= 0 ? (int64_t)vs_fdb_pos(s, w) : -1;
+}
+
+/*
+ * The same for the datapath, from the primary bucket's address and the key
+ * as stored (with VS_FDB_USED): the bucket holding it, its way in *way;
+ * NULL when absent. The caller orders its later reads of the entry with an
+ * acquire fence.
+ */
+static inline struct vs_fdb_bucket *
+vs_fdb_find_in(const struct vs_fdb *f, struct vs_fdb_bucket *b, uint64_t key, unsigned *way)
+{
+	uint32_t primary, s;
+	int w;
+
+	w = vs_fdb_bucket_find(b, key);
+	if (likely(w >= 0)) {
+		*way = (unsigned)w;
+		return b;
+	}
+	if (likely(__atomic_load_n(&b->n_away, __ATOMIC_ACQUIRE) == 0))
+		return NULL;
+	primary = (uint32_t)(b - f->buckets);
+	s = vs_fdb_secondary(f, key & ~VS_FDB_USED, primary);
+	w = vs_fdb_bucket_find(&f->buckets[s], key);
+	if (w < 0)
+		return NULL;
+	*way = (unsigned)w;
+	return &f->buckets[s];
 }
 
 /*

@@ -241,6 +241,25 @@ learn(struct vs_pmd *pmd, const struct vs_dp_bridge *br, uint16_t slot, uint64_t
 		pmd->stats.learn_dropped++;
 }
 
+/* A frame's VLAN and whether it carries a tag, in 16 bits. */
+#define META(vlan, tagged) ((uint16_t)((vlan) | (tagged) << 15))
+#define META_VLAN(meta) ((meta) & 0xfff)
+#define META_TAGGED(meta) ((meta) >> 15)
+#define META_NONE UINT16_MAX            /* no frame has it */
+
+/*
+ * How frames of one kind (META) leave through one output: the output, and
+ * whether their tag must be pushed or popped on the way. normal() keeps the
+ * last answer for floods and for known destinations, so that a burst of
+ * frames alike decides once.
+ */
+struct out_memo {
+	uint16_t meta;
+	uint16_t out;                   /* VS_NO_SLOT: flood to several ports */
+	uint8_t encap;                  /* push or pop the tag */
+	int eg;                         /* how the frame leaves out */
+};
+
 /*
  * The learning switch ("normal") for n packets received on in_slot, in two
  * passes over the burst: the first parses, classifies the VLAN, packs the
@@ -255,60 +274,72 @@ normal(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_
 	const struct vs_dp_port *in = &t->ports[in_slot];
 	const struct vs_dp_bridge *br = &t->bridges[in->bridge];
 	const struct vs_fdb *fdb = br->fdb;
+	struct vs_fdb_bucket *const buckets = fdb->buckets;
+	const uint32_t fdb_mask = fdb->mask, fdb_seed = fdb->seed;
 	struct rte_mbuf *ok[VS_BURST], *run[VS_BURST];
-	uint64_t src_key[VS_BURST], dst_key[VS_BURST];
-	uint32_t src_b[VS_BURST], dst_b[VS_BURST];
-	uint16_t vlan[VS_BURST];
-	uint8_t tagged[VS_BURST];
-	uint16_t n_ok = 0, n_run = 0, run_out = 0, i;
-	uint16_t fl_vlan = UINT16_MAX, fl_out = VS_NO_SLOT;
-	int fl_eg = VS_EGRESS_NO;
+	uint64_t src_key[VS_BURST], dst_key[VS_BURST];   /* as stored: with VS_FDB_USED */
+	struct vs_fdb_bucket *src_b[VS_BURST], *dst_b[VS_BURST];
+	uint16_t meta[VS_BURST];
+	uint16_t n_ok = 0, n_run = 0, run_out = VS_NO_SLOT, i;
+	struct out_memo fl = { .meta = META_NONE }, uc = { .meta = META_NONE };
 	uint16_t now = vs_fdb_stamp(fdb, vs_dp_now_s);
+	/* The VLAN of an untagged frame on this port, or -(1 + drop reason):
+	 * the same for the whole burst. */
+	const int untagged_vlan = vs_vlan_ingress(&in->vlan, &(struct vs_l2){ 0 });
+	const uint64_t untagged_vtag = vs_fdb_vtag(untagged_vlan >= 0 ? untagged_vlan : 0);
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		const struct rte_ether_hdr *eth;
+		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+		uint64_t vtag, sk, dk;
 		struct vs_l2 l2;
 		int r;
 
-		r = vs_parse_l2(m, &l2);
-		if (unlikely(r >= 0)) {
-			vs_drop(pmd, in_slot, r, m);
-			continue;
+		if (likely(untagged_vlan >= 0 && m->data_len >= sizeof(*eth) &&
+			   eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN))) {
+			meta[n_ok] = META(untagged_vlan, 0);
+			vtag = untagged_vtag;
+		} else {
+			r = vs_parse_l2(m, &l2);
+			if (unlikely(r >= 0)) {
+				vs_drop(pmd, in_slot, r, m);
+				continue;
+			}
+			r = vs_vlan_ingress(&in->vlan, &l2);
+			if (unlikely(r < 0)) {
+				vs_drop(pmd, in_slot, -r - 1, m);
+				continue;
+			}
+			/* A priority tag (VID 0) is rewritten to the frame's
+			 * VLAN, or removed when the VLAN is 0, so that a tagged
+			 * frame always carries its VLAN from here on. */
+			if (unlikely(l2.tagged && l2.vid != r)) {
+				if (r != 0) {
+					vs_vlan_set_vid(m, r);
+				} else {
+					vs_vlan_pop(m);
+					l2.tagged = 0;
+				}
+				eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+			}
+			meta[n_ok] = META(r, l2.tagged);
+			vtag = vs_fdb_vtag(r);
 		}
-		r = vs_vlan_ingress(&in->vlan, &l2);
-		if (unlikely(r < 0)) {
-			vs_drop(pmd, in_slot, -r - 1, m);
-			continue;
-		}
-		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-		if (unlikely(rte_is_multicast_ether_addr(&eth->src_addr))) {
+		sk = vs_fdb_stored_frame(eth->src_addr.addr_bytes, vtag);
+		if (unlikely(vs_fdb_key_multicast(sk))) {
 			vs_drop(pmd, in_slot, VS_DROP_SRC_MULTICAST, m);
 			continue;
 		}
-		/* A priority tag (VID 0) is rewritten to the frame's VLAN, or
-		 * removed when the VLAN is 0, so that a tagged frame always
-		 * carries its VLAN from here on. */
-		if (unlikely(l2.tagged && l2.vid != r)) {
-			if (r != 0) {
-				vs_vlan_set_vid(m, r);
-			} else {
-				vs_vlan_pop(m);
-				l2.tagged = 0;
-			}
-			eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-		}
-		vlan[n_ok] = r;
-		tagged[n_ok] = l2.tagged;
-		src_key[n_ok] = vs_fdb_key_frame(eth->src_addr.addr_bytes, r);
-		src_b[n_ok] = vs_fdb_primary(fdb, src_key[n_ok]);
-		rte_prefetch0(&fdb->buckets[src_b[n_ok]]);
-		if (!rte_is_multicast_ether_addr(&eth->dst_addr)) {
-			dst_key[n_ok] = vs_fdb_key_frame(eth->dst_addr.addr_bytes, r);
-			dst_b[n_ok] = vs_fdb_primary(fdb, dst_key[n_ok]);
-			rte_prefetch0(&fdb->buckets[dst_b[n_ok]]);
+		dk = vs_fdb_stored_frame(eth->dst_addr.addr_bytes, vtag);
+		src_key[n_ok] = sk;
+		src_b[n_ok] = &buckets[_mm_crc32_u64(fdb_seed, sk) & fdb_mask];
+		rte_prefetch0(src_b[n_ok]);
+		if (!vs_fdb_key_multicast(dk)) {
+			dst_key[n_ok] = dk;
+			dst_b[n_ok] = &buckets[_mm_crc32_u64(fdb_seed, dk) & fdb_mask];
+			rte_prefetch0(dst_b[n_ok]);
 		} else {
-			dst_b[n_ok] = UINT32_MAX;
+			dst_b[n_ok] = NULL;
 		}
 		ok[n_ok++] = m;
 	}
@@ -317,30 +348,30 @@ normal(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_
 	 * to it as one burst. */
 	for (i = 0; i < n_ok; i++) {
 		struct rte_mbuf *m = ok[i];
+		struct vs_fdb_bucket *b;
 		uint16_t out = VS_NO_SLOT;
-		int64_t pos;
+		const struct out_memo *d;
+		unsigned w;
 		int eg;
 
-		pos = vs_fdb_find(fdb, src_key[i], src_b[i]);
+		b = vs_fdb_find_in(fdb, src_b[i], src_key[i], &w);
 		/* The key was read before the entry it publishes. */
 		rte_atomic_thread_fence(__ATOMIC_ACQUIRE);
-		if (likely(pos >= 0 && vs_fdb_slot(fdb, pos) == in_slot)) {
-			uint16_t *seen = &fdb->buckets[pos >> 3].seen[pos & 7];
-
+		if (likely(b != NULL && b->slot[w] == in_slot)) {
 			/* Refresh coarsely: one write per entry per second. */
-			if (unlikely(*seen != now))
-				__atomic_store_n(seen, now, __ATOMIC_RELAXED);
+			if (unlikely(b->seen[w] != now))
+				__atomic_store_n(&b->seen[w], now, __ATOMIC_RELAXED);
 		} else {
-			learn(pmd, br, in_slot, src_key[i]);
+			learn(pmd, br, in_slot, src_key[i] & ~VS_FDB_USED);
 		}
 
-		if (likely(dst_b[i] != UINT32_MAX)) {
-			pos = vs_fdb_find(fdb, dst_key[i], dst_b[i]);
+		if (likely(dst_b[i] != NULL)) {
+			b = vs_fdb_find_in(fdb, dst_b[i], dst_key[i], &w);
 			rte_atomic_thread_fence(__ATOMIC_ACQUIRE);
-			if (pos >= 0)
-				out = vs_fdb_slot(fdb, pos);
+			if (b != NULL)
+				out = b->slot[w];
 		}
-		if (likely(out != VS_NO_SLOT)) {
+		if (out != VS_NO_SLOT && (out != uc.out || meta[i] != uc.meta)) {
 			if (unlikely(out == in_slot)) {
 				vs_drop(pmd, in_slot, VS_DROP_SAME_PORT, m);
 				continue;
@@ -351,36 +382,48 @@ normal(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_
 			if (unlikely(t->ports[out].kind == VS_DP_NONE ||
 				     t->ports[out].bridge != in->bridge))
 				out = VS_NO_SLOT;
-			else if (unlikely((eg = vs_vlan_egress(&t->ports[out].vlan, vlan[i])) ==
-					  VS_EGRESS_NO))
+			else if (unlikely((eg = vs_vlan_egress(&t->ports[out].vlan,
+							       META_VLAN(meta[i]))) == VS_EGRESS_NO))
 				out = VS_NO_SLOT;
-			else if (unlikely((eg == VS_EGRESS_TAGGED) != !!tagged[i]) &&
-				 encap(m, tagged[i], eg, vlan[i]) < 0) {
-				vs_drop(pmd, in_slot, VS_DROP_NO_MBUF, m);
-				continue;
+			else {
+				uc.out = out;
+				uc.meta = meta[i];
+				uc.eg = eg;
+				uc.encap = (eg == VS_EGRESS_TAGGED) != META_TAGGED(meta[i]);
 			}
 		}
-		if (out == VS_NO_SLOT) {
-			if (vlan[i] != fl_vlan) {
-				fl_vlan = vlan[i];
-				fl_out = flood_single(t, in_slot, fl_vlan, &fl_eg);
+		if (likely(out != VS_NO_SLOT)) {
+			d = &uc;
+		} else {
+			if (meta[i] != fl.meta) {
+				fl.meta = meta[i];
+				fl.out = flood_single(t, in_slot, META_VLAN(fl.meta), &fl.eg);
+				fl.encap = (fl.eg == VS_EGRESS_TAGGED) != META_TAGGED(fl.meta);
 			}
-			if (fl_out == VS_NO_SLOT) {
-				flood(pmd, pq, in_slot, m, vlan[i], tagged[i], depth);
+			if (fl.out == VS_NO_SLOT) {
+				/* The frames before it go first: a flood must
+				 * not overtake them. */
+				if (n_run != 0) {
+					deliver_burst(pmd, pq, run_out, run, n_run, depth);
+					n_run = 0;
+				}
+				flood(pmd, pq, in_slot, m, META_VLAN(meta[i]), META_TAGGED(meta[i]),
+				      depth);
 				continue;
 			}
-			if (unlikely((fl_eg == VS_EGRESS_TAGGED) != !!tagged[i]) &&
-			    encap(m, tagged[i], fl_eg, vlan[i]) < 0) {
-				vs_drop(pmd, in_slot, VS_DROP_NO_MBUF, m);
-				continue;
-			}
-			out = fl_out;
+			d = &fl;
 		}
-		if (n_run != 0 && out != run_out) {
-			deliver_burst(pmd, pq, run_out, run, n_run, depth);
+		if (unlikely(d->encap) &&
+		    encap(m, META_TAGGED(meta[i]), d->eg, META_VLAN(meta[i])) < 0) {
+			vs_drop(pmd, in_slot, VS_DROP_NO_MBUF, m);
+			continue;
+		}
+		if (d->out != run_out) {
+			if (n_run != 0)
+				deliver_burst(pmd, pq, run_out, run, n_run, depth);
 			n_run = 0;
+			run_out = d->out;
 		}
-		run_out = out;
 		run[n_run++] = m;
 	}
 	if (n_run != 0)

@@ -1338,6 +1338,41 @@ test_tx_burst_order(void **state)
 	finish();
 }
 
+/*
+ * In one burst: a frame to B (trunk, tag pushed), one to C whose port no
+ * longer carries the VLAN (flooded instead), then B again: the frame to C
+ * must not spoil what normal() remembered for B.
+ */
+static void
+test_burst_stale_entry_between(void **state)
+{
+	uint8_t u[3][128], tg[3][128];
+	uint16_t ul[3], tl[3];
+	struct rte_mbuf *m[3];
+
+	(void)state;
+	topo_main();
+	teach(2, MAC_B, 10);                            /* B: trunk, slot 2, tagged 10 */
+	teach(1, MAC_C, UNTAGGED);                      /* C: slot 1, then moved to VLAN 20 */
+	t->ports[1].vlan = vl_access(20);
+	for (unsigned i = 0; i < 3; i++) {
+		const uint8_t *dst = i == 1 ? MAC_C : MAC_B;
+
+		ul[i] = frame(u[i], dst, MAC_A, UNTAGGED, 0, 46 + i);
+		tl[i] = frame(tg[i], dst, MAC_A, 10, 0, 46 + i);
+		m[i] = mbuf_of(u[i], ul[i]);
+	}
+	input(0, m, 3);
+	expect(2, tg[0], tl[0]);
+	expect(2, tg[1], tl[1]);                        /* the flood of the frame to C */
+	expect(2, tg[2], tl[2]);
+	expect(4, tg[1], tl[1]);
+	expect(5, u[1], ul[1]);
+	expect(7, tg[1], tl[1]);
+	apply_learning();
+	finish();
+}
+
 /* An output queue that is full: drops counted on the output port. */
 static void
 test_tx_full(void **state)
@@ -1550,6 +1585,7 @@ main(void)
 		FWD(test_mtu),
 		FWD(test_counters),
 		FWD(test_tx_burst_order),
+		FWD(test_burst_stale_entry_between),
 		FWD(test_tx_full),
 		FWD(test_learn_requests),
 		FWD(test_pmd_loop),

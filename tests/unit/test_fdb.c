@@ -246,8 +246,13 @@ test_key_round_trip(void **state)
 	assert_int_equal(vs_fdb_key_vlan(k), 4094);
 	vs_fdb_key_mac(k, back);
 	assert_memory_equal(back, mac, 6);
-	/* The PMD's one-load key ignores the bytes after the MAC. */
-	assert_true(vs_fdb_key_frame(frame, 4094) == k);
+	/* The PMD's one-load key, as stored, ignores the bytes after the MAC;
+	 * its I/G bit is the MAC's. */
+	assert_true(vs_fdb_stored_frame(frame, vs_fdb_vtag(4094)) == (k | VS_FDB_USED));
+	assert_false(vs_fdb_key_multicast(k));
+	frame[0] |= 1;
+	assert_true(vs_fdb_key_multicast(vs_fdb_stored_frame(frame, vs_fdb_vtag(4094))));
+	frame[0] &= ~1;
 
 	k = vs_fdb_key(mac, 0);
 	assert_true(k == 0x0000547698badcfeULL);
@@ -259,8 +264,17 @@ test_key_round_trip(void **state)
 	assert_true(vs_fdb_key(mac, 10) != vs_fdb_key(mac, 20));
 	/* No key has the bit that tells a stored key from an empty place or
 	 * a tombstone. */
-	memset(frame, 0xff, sizeof(frame));
-	assert_true(!(vs_fdb_key_frame(frame, 4095) & VS_FDB_USED));
+	memset(back, 0xff, sizeof(back));
+	assert_true(!(vs_fdb_key(back, 4095) & VS_FDB_USED));
+	/* The PMD finds the bucket of a key from the key as stored, control
+	 * from the key: the same bucket. */
+	for (uint32_t seed = 1; seed < 1000; seed += 37) {
+		struct vs_fdb f = { .seed = seed, .mask = 0xffff };
+
+		k = vs_fdb_key(mac, seed & 0xfff);
+		assert_int_equal(vs_fdb_primary(&f, k), vs_fdb_primary_stored(&f, k | VS_FDB_USED));
+	}
+
 }
 
 /*
