@@ -1305,6 +1305,7 @@ test_tx_burst_order(void **state)
 	uint8_t b[VS_BURST + 8][128];
 	uint16_t l[VS_BURST + 8];
 	struct rte_mbuf *m[VS_BURST];
+	uint64_t bytes = 0;
 	unsigned k = 0;
 
 	(void)state;
@@ -1334,6 +1335,10 @@ test_tx_burst_order(void **state)
 	for (unsigned i = 0; i < RTE_DIM(l); i++)
 		expect(1, b[i], l[i]);
 	assert_int_equal(pmd->counters[1].tx_packets, RTE_DIM(l));
+	/* The bytes of a burst split over two sends are counted once each. */
+	for (unsigned i = 0; i < RTE_DIM(l); i++)
+		bytes += l[i];
+	assert_int_equal(pmd->counters[1].tx_bytes, bytes);
 	apply_learning();
 	finish();
 }
@@ -1369,6 +1374,63 @@ test_burst_stale_entry_between(void **state)
 	expect(4, tg[1], tl[1]);
 	expect(5, u[1], ul[1]);
 	expect(7, tg[1], tl[1]);
+	apply_learning();
+	finish();
+}
+
+/*
+ * One burst whose frames alternate between outputs that need a tag pushed
+ * and outputs that do not, with a frame too long for one of them in the
+ * middle of a run: normal() remembers how the last frames left, and must
+ * not reuse that for a frame bound elsewhere; the run with the long frame
+ * keeps its order and drops only that frame.
+ */
+static void
+test_mixed_burst(void **state)
+{
+	static const unsigned to_b[] = { 0, 1, 3, 4, 6 };
+	uint8_t u[8][256], tg[8][256];
+	uint16_t ul[8], tl[8];
+	struct rte_mbuf *m[8];
+	uint64_t bytes_b = 0, bytes_c = 0;
+
+	(void)state;
+	topo_main();
+	teach(2, MAC_B, 10);                            /* B: trunk, slot 2, tagged 10 */
+	teach(1, MAC_C, UNTAGGED);                      /* C: access 10, slot 1 */
+	t->ports[2].max_frame = 110;
+	for (unsigned i = 0; i < 8; i++) {
+		const uint8_t *dst = (i == 2 || i == 5) ? MAC_C : i == 7 ? BCAST : MAC_B;
+		uint16_t payload = i == 3 ? 100 : 46 + i;  /* frame 3: too long for slot 2 */
+
+		ul[i] = frame(u[i], dst, MAC_A, UNTAGGED, 0, payload);
+		tl[i] = frame(tg[i], dst, MAC_A, 10, 0, payload);
+		m[i] = mbuf_of(u[i], ul[i]);
+	}
+	input(0, m, 8);
+	for (unsigned k = 0; k < RTE_DIM(to_b); k++) {
+		unsigned i = to_b[k];
+
+		if (i == 3)
+			continue;
+		expect(2, tg[i], tl[i]);
+		bytes_b += tl[i];
+	}
+	expect(2, tg[7], tl[7]);                        /* the broadcast */
+	bytes_b += tl[7];
+	expect(1, u[2], ul[2]);
+	expect(1, u[5], ul[5]);
+	expect(1, u[7], ul[7]);
+	bytes_c = ul[2] + ul[5] + ul[7];
+	expect(4, tg[7], tl[7]);
+	expect(5, u[7], ul[7]);
+	expect(7, tg[7], tl[7]);
+	assert_int_equal(pmd->counters[2].drops[VS_DROP_MTU], 1);
+	assert_int_equal(pmd->counters[2].tx_packets, 5);
+	assert_int_equal(pmd->counters[2].tx_bytes, bytes_b);
+	assert_int_equal(pmd->counters[1].tx_packets, 3);
+	assert_int_equal(pmd->counters[1].tx_bytes, bytes_c);
+	assert_int_equal(drops_total(0), 0);
 	apply_learning();
 	finish();
 }
@@ -1585,6 +1647,7 @@ main(void)
 		FWD(test_mtu),
 		FWD(test_counters),
 		FWD(test_tx_burst_order),
+		FWD(test_mixed_burst),
 		FWD(test_burst_stale_entry_between),
 		FWD(test_tx_full),
 		FWD(test_learn_requests),
