@@ -27,7 +27,18 @@
 #include "config.h"
 #include "emc.h"
 
-#define VS_BURST 32                     /* rx/tx burst size */
+/*
+ * Packets per rx burst and per tx buffer: a vector of up to 128, as VPP's
+ * (256) rather than OVS's 32. Under load every stage then works on 128
+ * frames at a time: per-call costs (drivers, the PMD loop) are shared by
+ * four times as many frames, and the MAC table buckets prefetched by the
+ * first pass of normal() have four times as long to arrive. At light load
+ * a burst is whatever arrived; nothing waits for a vector to fill.
+ * Measured (p2p, vswitch_bench.sh, 3 interleaved runs, 32 -> 128, cycles
+ * a frame): learning 100k flows 88.4 -> 83.1, 1000 flows 46.3 -> 46.0,
+ * 1 flow 45.1 -> 43.5; rule 1 flow 32.6 -> 31.6; 1518 B rule 127.8 -> 123.9.
+ */
+#define VS_BURST 128
 #define VS_DP_MAX_PMDS 64
 #define VS_MAX_RXQ_PER_PMD 128
 #define VS_PATCH_MAX_DEPTH 4            /* bridges a packet may cross via patch ports */

@@ -1302,7 +1302,7 @@ test_counters(void **state)
 static void
 test_tx_burst_order(void **state)
 {
-	uint8_t b[VS_BURST + 8][128];
+	uint8_t b[VS_BURST + 8][64 + VS_BURST + 8];     /* frames of 60 + i bytes */
 	uint16_t l[VS_BURST + 8];
 	struct rte_mbuf *m[VS_BURST];
 	uint64_t bytes = 0;
