@@ -39,6 +39,14 @@
  * 1 flow 45.1 -> 43.5; rule 1 flow 32.6 -> 31.6; 1518 B rule 127.8 -> 123.9.
  */
 #define VS_BURST 128
+/* A tx buffer holding this many packets once a packet or a run has been
+ * added is sent at once (it holds VS_BURST at most): bursts of 32 leave
+ * as soon as they are there, as before vectors grew to 128. */
+#define VS_TX_FLUSH 32
+/* Packets taken from a guest per dequeue: its virtio rings refill in
+ * bursts of 32 (OVS dequeues 32 too); with 128 a vector could arrive faster
+ * than the other guest's rx ring had room, and the excess was dropped. */
+#define VS_VHOST_BURST 32
 #define VS_DP_MAX_PMDS 64
 #define VS_MAX_RXQ_PER_PMD 128
 #define VS_PATCH_MAX_DEPTH 4            /* bridges a packet may cross via patch ports */

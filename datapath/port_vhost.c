@@ -13,7 +13,7 @@ vs_vhost_rx(struct vs_pmd *pmd, const struct vs_dp_port *p, uint16_t q, struct r
 
 	if (vid < 0 || !v->rx_enabled[q])
 		return 0;
-	n = rte_vhost_dequeue_burst(vid, 2 * q + 1, p->pool, pkts, VS_BURST);
+	n = rte_vhost_dequeue_burst(vid, 2 * q + 1, p->pool, pkts, VS_VHOST_BURST);
 	v->pmd[pmd->idx].q[q].rx_packets += n;
 	return n;
 }

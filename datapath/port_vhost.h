@@ -11,7 +11,7 @@
 
 #include "dp.h"
 
-/* Receive up to VS_BURST packets from pair q of a vhost port. */
+/* Receive up to VS_VHOST_BURST packets from pair q of a vhost port. */
 uint16_t vs_vhost_rx(struct vs_pmd *pmd, const struct vs_dp_port *p, uint16_t q,
 		     struct rte_mbuf **pkts);
 

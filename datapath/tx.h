@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Last stage: tx buffering per output port per PMD. A buffer is sent when it
- * holds a full burst, when it has waited VS_TX_DRAIN_US while traffic keeps
+ * holds VS_TX_FLUSH packets or more after a packet or a run was added (at
+ * most VS_BURST), when it has waited VS_TX_DRAIN_US while traffic keeps
  * coming, or at once when an iteration received nothing (no more packets to
  * batch with). Drop reasons of this stage: tx_full, mtu_exceeded (counted on
  * the output port).
@@ -33,7 +34,7 @@ vs_tx_enqueue(struct vs_pmd *pmd, uint16_t slot, struct rte_mbuf *m)
 	}
 	b->bytes += m->pkt_len;
 	b->pkts[b->n++] = m;
-	if (b->n == VS_BURST)
+	if (b->n >= VS_TX_FLUSH)
 		vs_tx_flush(pmd, slot);
 }
 
@@ -89,6 +90,8 @@ vs_tx_enqueue_burst(struct vs_pmd *pmd, uint16_t slot, struct rte_mbuf **pkts, u
 			b->first_tsc = pmd->now_tsc;
 		}
 	}
+	if (b->n >= VS_TX_FLUSH)
+		vs_tx_flush(pmd, slot);
 }
 
 /* Flush buffers that waited long enough, or all of them when `all`. */

@@ -218,9 +218,10 @@ topo_main(void)
 
 /* ---- running the datapath ---- */
 
-/* Receive pkts on ethdev port `slot` (through its rx ring) and forward them. */
+/* Receive pkts on ethdev port `slot` (through its rx ring) and forward them;
+ * what the tx buffers keep stays there. */
 static void
-input(uint16_t slot, struct rte_mbuf **pkts, uint16_t n)
+receive(uint16_t slot, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct rte_mbuf *rx[VS_BURST];
 	uint16_t got;
@@ -230,6 +231,13 @@ input(uint16_t slot, struct rte_mbuf **pkts, uint16_t n)
 	got = rte_eth_rx_burst(eth[slot], 0, rx, VS_BURST);
 	assert_int_equal(got, n);
 	vs_dp_input(pmd, slot, rx, got);
+}
+
+/* The same, then every tx buffer sent. */
+static void
+input(uint16_t slot, struct rte_mbuf **pkts, uint16_t n)
+{
+	receive(slot, pkts, n);
 	vs_tx_flush_all(pmd);
 }
 
@@ -1298,12 +1306,18 @@ test_counters(void **state)
 	finish();
 }
 
-/* More than a burst to one port: sent in order, the buffer flushed when full. */
+/*
+ * Runs to one port: a buffer holding VS_TX_FLUSH or more after a run leaves
+ * at once, a full one (VS_BURST) as soon as it is full, the rest waits for
+ * the drain; everything in order, the bytes of each send counted once.
+ */
 static void
 test_tx_burst_order(void **state)
 {
-	uint8_t b[VS_BURST + 8][64 + VS_BURST + 8];     /* frames of 60 + i bytes */
-	uint16_t l[VS_BURST + 8];
+	enum { FIRST = VS_TX_FLUSH - 8, SECOND = VS_BURST - 8, THIRD = VS_TX_FLUSH + 8 };
+	enum { N = FIRST + SECOND + THIRD };
+	static uint8_t b[N][64 + N];                    /* frames of 60 + i bytes */
+	uint16_t l[N];
 	struct rte_mbuf *m[VS_BURST];
 	uint64_t bytes = 0;
 	unsigned k = 0;
@@ -1311,19 +1325,21 @@ test_tx_burst_order(void **state)
 	(void)state;
 	topo_main();
 	teach(1, MAC_B, UNTAGGED);
-	for (unsigned i = 0; i < RTE_DIM(l); i++)
+	for (unsigned i = 0; i < N; i++)
 		l[i] = frame(b[i], MAC_B, MAC_A, UNTAGGED, 0, 46 + i);
-	for (unsigned burst = 0; burst < 2; burst++) {
-		for (unsigned i = 0; i < RTE_DIM(l) / 2; i++, k++)
-			m[i] = mbuf_of(b[k], l[k]);
-		assert_int_equal(rte_ring_enqueue_bulk(rx_ring[0], (void **)m, RTE_DIM(l) / 2, NULL),
-				 RTE_DIM(l) / 2);
-		assert_int_equal(rte_eth_rx_burst(eth[0], 0, m, VS_BURST), RTE_DIM(l) / 2);
-		vs_dp_input(pmd, 0, m, RTE_DIM(l) / 2);
-	}
-	/* A full burst left at once; the rest waits for the drain. */
+	/* FIRST frames: fewer than VS_TX_FLUSH, they wait. */
+	for (unsigned i = 0; i < FIRST; i++, k++)
+		m[i] = mbuf_of(b[k], l[k]);
+	receive(0, m, FIRST);
+	assert_int_equal(rte_ring_count(tx_ring[1]), 0);
+	assert_int_equal(pmd->tx[1].n, FIRST);
+	/* SECOND frames: the buffer fills (VS_BURST) and leaves; the 16 left
+	 * over are fewer than VS_TX_FLUSH and wait. */
+	for (unsigned i = 0; i < SECOND; i++, k++)
+		m[i] = mbuf_of(b[k], l[k]);
+	receive(0, m, SECOND);
 	assert_int_equal(rte_ring_count(tx_ring[1]), VS_BURST);
-	assert_int_equal(pmd->tx[1].n, RTE_DIM(l) - VS_BURST);
+	assert_int_equal(pmd->tx[1].n, FIRST + SECOND - VS_BURST);
 	/* Not yet due. */
 	vs_tx_drain(pmd, false);
 	assert_int_equal(rte_ring_count(tx_ring[1]), VS_BURST);
@@ -1332,11 +1348,16 @@ test_tx_burst_order(void **state)
 	vs_tx_drain(pmd, false);
 	assert_int_equal(pmd->tx[1].n, 0);
 	assert_int_equal(pmd->n_dirty, 0);
-	for (unsigned i = 0; i < RTE_DIM(l); i++)
+	assert_int_equal(rte_ring_count(tx_ring[1]), FIRST + SECOND);
+	/* THIRD frames: VS_TX_FLUSH or more, they leave at once. */
+	for (unsigned i = 0; i < THIRD; i++, k++)
+		m[i] = mbuf_of(b[k], l[k]);
+	receive(0, m, THIRD);
+	assert_int_equal(pmd->tx[1].n, 0);
+	for (unsigned i = 0; i < N; i++)
 		expect(1, b[i], l[i]);
-	assert_int_equal(pmd->counters[1].tx_packets, RTE_DIM(l));
-	/* The bytes of a burst split over two sends are counted once each. */
-	for (unsigned i = 0; i < RTE_DIM(l); i++)
+	assert_int_equal(pmd->counters[1].tx_packets, N);
+	for (unsigned i = 0; i < N; i++)
 		bytes += l[i];
 	assert_int_equal(pmd->counters[1].tx_bytes, bytes);
 	apply_learning();
