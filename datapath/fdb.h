@@ -235,30 +235,10 @@ vs_fdb_bucket_find(const struct vs_fdb_bucket *b, uint64_t key)
 	return m != 0 ? __builtin_ctz(m) : -1;
 }
 
-/* Position of key (without VS_FDB_USED), primary bucket given, or -1. */
-static inline int64_t
-vs_fdb_find(const struct vs_fdb *f, uint64_t key, uint32_t primary)
-{
-	const struct vs_fdb_bucket *b = &f->buckets[primary];
-	uint32_t s;
-	int w;
-
-	key |= VS_FDB_USED;
-	w = vs_fdb_bucket_find(b, key);
-	if (likely(w >= 0))
-		return vs_fdb_pos(primary, w);
-	if (likely(__atomic_load_n(&b->n_away, __ATOMIC_ACQUIRE) == 0))
-		return -1;
-	s = vs_fdb_secondary(f, key & ~VS_FDB_USED, primary);
-	w = vs_fdb_bucket_find(&f->buckets[s], key);
-	return w >= 0 ? (int64_t)vs_fdb_pos(s, w) : -1;
-}
-
 /*
- * The same for the datapath, from the primary bucket's address and the key
- * as stored (with VS_FDB_USED): the bucket holding it, its way in *way;
- * NULL when absent. The caller orders its later reads of the entry with an
- * acquire fence.
+ * The bucket holding a key as stored (with VS_FDB_USED), from the address of
+ * its primary bucket, and its way in *way; NULL when absent. The caller
+ * orders its later reads of the entry with an acquire fence.
  */
 static inline struct vs_fdb_bucket *
 vs_fdb_find_in(const struct vs_fdb *f, struct vs_fdb_bucket *b, uint64_t key, unsigned *way)
@@ -280,6 +260,17 @@ vs_fdb_find_in(const struct vs_fdb *f, struct vs_fdb_bucket *b, uint64_t key, un
 		return NULL;
 	*way = (unsigned)w;
 	return &f->buckets[s];
+}
+
+/* Position of key (without VS_FDB_USED), primary bucket given, or -1. */
+static inline int64_t
+vs_fdb_find(const struct vs_fdb *f, uint64_t key, uint32_t primary)
+{
+	const struct vs_fdb_bucket *b;
+	unsigned w;
+
+	b = vs_fdb_find_in(f, &f->buckets[primary], key | VS_FDB_USED, &w);
+	return b != NULL ? (int64_t)vs_fdb_pos((uint32_t)(b - f->buckets), w) : -1;
 }
 
 /*
