@@ -189,12 +189,20 @@ vs_fdb_age_of(const struct vs_fdb *f, uint32_t pos, uint32_t now)
 	return (uint32_t)d << f->seen_shift;
 }
 
-/* The primary bucket of a key as stored (with VS_FDB_USED): CRC32-C, one
- * instruction (SSE 4.2 is part of the build's baseline). */
+/* The primary bucket of a key as stored (with VS_FDB_USED) in a table of
+ * this seed and mask: CRC32-C, one instruction (SSE 4.2 is part of the
+ * build's baseline). The datapath calls it with seed and mask held in
+ * registers for a whole burst. */
+static inline uint32_t
+vs_fdb_hash(uint32_t seed, uint32_t mask, uint64_t stored)
+{
+	return (uint32_t)_mm_crc32_u64(seed, stored) & mask;
+}
+
 static inline uint32_t
 vs_fdb_primary_stored(const struct vs_fdb *f, uint64_t stored)
 {
-	return (uint32_t)_mm_crc32_u64(f->seed, stored) & f->mask;
+	return vs_fdb_hash(f->seed, f->mask, stored);
 }
 
 static inline uint32_t

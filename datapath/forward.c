@@ -332,11 +332,11 @@ normal(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_
 		}
 		dk = vs_fdb_stored_frame(eth->dst_addr.addr_bytes, vtag);
 		src_key[n_ok] = sk;
-		src_b[n_ok] = &buckets[_mm_crc32_u64(fdb_seed, sk) & fdb_mask];
+		src_b[n_ok] = &buckets[vs_fdb_hash(fdb_seed, fdb_mask, sk)];
 		rte_prefetch0(src_b[n_ok]);
 		if (!vs_fdb_key_multicast(dk)) {
 			dst_key[n_ok] = dk;
-			dst_b[n_ok] = &buckets[_mm_crc32_u64(fdb_seed, dk) & fdb_mask];
+			dst_b[n_ok] = &buckets[vs_fdb_hash(fdb_seed, fdb_mask, dk)];
 			rte_prefetch0(dst_b[n_ok]);
 		} else {
 			dst_b[n_ok] = NULL;
