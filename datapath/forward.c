@@ -280,7 +280,8 @@ normal(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_
 	uint64_t src_key[VS_BURST], dst_key[VS_BURST];   /* as stored: with VS_FDB_USED */
 	struct vs_fdb_bucket *src_b[VS_BURST], *dst_b[VS_BURST];
 	uint16_t meta[VS_BURST];
-	uint16_t n_ok = 0, n_run = 0, run_out = VS_NO_SLOT, i;
+	uint16_t n_ok = 0, n_run = 0, run_out = VS_NO_SLOT, i, out = VS_NO_SLOT;
+	uint64_t last_sk = 0, last_dk = 0;     /* 0 is no stored key */
 	struct out_memo fl = { .meta = META_NONE }, uc = { .meta = META_NONE };
 	uint16_t now = vs_fdb_stamp(fdb, vs_dp_now_s);
 	/* The VLAN of an untagged frame on this port, or -(1 + drop reason):
@@ -331,6 +332,16 @@ normal(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_
 			continue;
 		}
 		dk = vs_fdb_stored_frame(eth->dst_addr.addr_bytes, vtag);
+		/* The same MACs and VLAN as the frame before (a flow's
+		 * frames come in runs): decided as it was, without looking
+		 * up again (a NULL bucket says so). */
+		if (sk == last_sk && dk == last_dk) {
+			src_b[n_ok] = NULL;
+			ok[n_ok++] = m;
+			continue;
+		}
+		last_sk = sk;
+		last_dk = dk;
 		src_key[n_ok] = sk;
 		src_b[n_ok] = &buckets[vs_fdb_hash(fdb_seed, fdb_mask, sk)];
 		rte_prefetch0(src_b[n_ok]);
@@ -349,11 +360,12 @@ normal(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_
 	for (i = 0; i < n_ok; i++) {
 		struct rte_mbuf *m = ok[i];
 		struct vs_fdb_bucket *b;
-		uint16_t out = VS_NO_SLOT;
 		const struct out_memo *d;
 		unsigned w;
 		int eg;
 
+		if (src_b[i] == NULL)
+			goto decide;            /* as the frame before */
 		b = vs_fdb_find_in(fdb, src_b[i], src_key[i], &w);
 		/* The key was read before the entry it publishes. */
 		rte_atomic_thread_fence(__ATOMIC_ACQUIRE);
@@ -365,12 +377,14 @@ normal(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_
 			learn(pmd, br, in_slot, src_key[i] & ~VS_FDB_USED);
 		}
 
+		out = VS_NO_SLOT;
 		if (likely(dst_b[i] != NULL)) {
 			b = vs_fdb_find_in(fdb, dst_b[i], dst_key[i], &w);
 			rte_atomic_thread_fence(__ATOMIC_ACQUIRE);
 			if (b != NULL)
 				out = b->slot[w];
 		}
+decide:
 		if (out != VS_NO_SLOT && (out != uc.out || meta[i] != uc.meta)) {
 			if (unlikely(out == in_slot)) {
 				vs_drop(pmd, in_slot, VS_DROP_SAME_PORT, m);

@@ -1400,6 +1400,52 @@ test_burst_stale_entry_between(void **state)
 }
 
 /*
+ * Frames with the same addresses as the frame before them are decided as
+ * it was (normal() looks them up once): that must hold only for the same
+ * MACs in the same VLAN. On trunk 2: A->B in VLAN 10 (B known on 4), twice;
+ * A->B in VLAN 20 (unknown there: flooded), twice; A->B in 10 again; then
+ * C->C in 30 twice, C known on 2 itself: both dropped.
+ */
+static void
+test_burst_repeated_addresses(void **state)
+{
+	static const int vid[7] = { 10, 10, 20, 20, 10, 30, 30 };
+	uint8_t f[7][128];
+	uint16_t l[7];
+	struct rte_mbuf *m[7];
+
+	(void)state;
+	topo_main();
+	teach(4, MAC_B, 10);
+	teach(2, MAC_C, 30);
+	for (unsigned i = 0; i < 7; i++) {
+		const uint8_t *mac = i < 5 ? MAC_A : MAC_C;
+
+		l[i] = frame(f[i], i < 5 ? MAC_B : MAC_C, mac, vid[i], 0, 46 + i);
+		m[i] = mbuf_of(f[i], l[i]);
+	}
+	input(2, m, 7);
+	expect(4, f[0], l[0]);
+	expect(4, f[1], l[1]);
+	expect(4, f[4], l[4]);
+	for (unsigned i = 2; i < 4; i++) {
+		uint8_t u[128];
+		uint16_t ul = frame(u, MAC_B, MAC_A, UNTAGGED, 0, 46 + i);
+
+		expect(3, u, ul);
+		expect(5, f[i], l[i]);
+		expect(6, f[i], l[i]);
+		expect(7, f[i], l[i]);
+	}
+	assert_int_equal(pmd->counters[2].drops[VS_DROP_SAME_PORT], 2);
+	assert_int_equal(drops_total(2), 2);
+	assert_int_equal(apply_learning(), 2);          /* A in 10 and in 20 */
+	assert_int_equal(fdb_slot(0, MAC_A, 10), 2);
+	assert_int_equal(fdb_slot(0, MAC_A, 20), 2);
+	finish();
+}
+
+/*
  * One burst whose frames alternate between outputs that need a tag pushed
  * and outputs that do not, with a frame too long for one of them in the
  * middle of a run: normal() remembers how the last frames left, and must
@@ -1670,6 +1716,7 @@ main(void)
 		FWD(test_tx_burst_order),
 		FWD(test_mixed_burst),
 		FWD(test_burst_stale_entry_between),
+		FWD(test_burst_repeated_addresses),
 		FWD(test_tx_full),
 		FWD(test_learn_requests),
 		FWD(test_pmd_loop),
