@@ -332,9 +332,8 @@ normal(struct vs_pmd *pmd, struct patch_queue *pq, uint16_t in_slot, struct rte_
 			continue;
 		}
 		dk = vs_fdb_stored_frame(eth->dst_addr.addr_bytes, vtag);
-		/* The same MACs and VLAN as the frame before (a flow's
-		 * frames come in runs): decided as it was, without looking
-		 * up again (a NULL bucket says so). */
+		/* The same addresses as the frame before: it decides for
+		 * both (a NULL bucket says so). */
 		if (sk == last_sk && dk == last_dk) {
 			src_b[n_ok] = NULL;
 			ok[n_ok++] = m;

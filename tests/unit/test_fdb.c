@@ -278,6 +278,40 @@ test_key_round_trip(void **state)
 }
 
 /*
+ * One bucket's compare, alone: a key in any way is found there (the first
+ * of two copies when a test puts two), a key differing in one bit of its
+ * MAC or VLAN is not, nor are empty places and tombstones.
+ */
+static void
+test_bucket_find(void **state)
+{
+	struct vs_fdb_bucket b;
+	const uint64_t key = vs_fdb_key((const uint8_t[6]){ 2, 0, 0, 0, 0x12, 0x34 }, 7) | VS_FDB_USED;
+
+	(void)state;
+	for (unsigned w = 0; w < W; w++) {
+		memset(&b, 0, sizeof(b));
+		for (unsigned o = 0; o < W; o++)
+			b.key[o] = o % 2 ? VS_FDB_TOMB : key ^ (1ULL << (o * 9));
+		b.key[w] = key;
+		assert_int_equal(vs_fdb_bucket_find(&b, key), w);
+		for (unsigned bit = 0; bit < 60; bit++)
+			assert_int_equal(vs_fdb_bucket_find(&b, key ^ (1ULL << bit)) == (int)w, 0);
+		if (w + 1 < W) {
+			b.key[W - 1] = key;
+			assert_int_equal(vs_fdb_bucket_find(&b, key), w);
+		}
+		b.key[w] = 0;
+		if (w + 1 < W)
+			assert_int_equal(vs_fdb_bucket_find(&b, key), W - 1);
+		else
+			assert_int_equal(vs_fdb_bucket_find(&b, key), -1);
+	}
+	memset(&b, 0, sizeof(b));
+	assert_int_equal(vs_fdb_bucket_find(&b, key), -1);
+}
+
+/*
  * What a lookup relies on: the keys and n_away of a bucket are in its first
  * cache line; the two buckets of a key differ; the table is a power of two
  * with the promised room.
@@ -886,6 +920,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_round_trip),
 		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_bucket_find),
 		cmocka_unit_test_setup_teardown(test_learn_new, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_mac_two_vlans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move, setup, teardown),
