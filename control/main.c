@@ -19,6 +19,7 @@
 
 #include "config.h"
 #include "ctl_server.h"
+#include "dp.h"
 #include "eal.h"
 #include "log.h"
 #include "methods.h"
@@ -158,8 +159,9 @@ main(int argc, char **argv)
 		vs_config_free(cfg);
 		return 1;
 	}
-	VS_INFO("vswitchd %s: control core %u, %u PMD(s), config %s", VS_VERSION,
-		plan.control_core, plan.n_pmds, path);
+	vs_dp_select_isa(NULL);
+	VS_INFO("vswitchd %s: control core %u, %u PMD(s), config %s, forwarding code: %s",
+		VS_VERSION, plan.control_core, plan.n_pmds, path, vs_dp_isa());
 
 	rc = vs_switch_init(&sw, cfg, plan.control_core, plan.pmd_cores, plan.n_pmds, err,
 			    sizeof(err));

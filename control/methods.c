@@ -125,6 +125,7 @@ m_show(struct vs_switch *sw, json_t *params, char *err)
 		json_array_append_new(pmds, json_pack("{s:i, s:i}", "core", sw->pmds[i]->lcore,
 						      "node", sw->pmd_node[i]));
 	json_object_set_new(r, "pmds", pmds);
+	json_object_set_new(r, "forwarding_code", json_string(vs_dp_isa()));
 	for (unsigned b = 0; b < VS_MAX_BRIDGES; b++) {
 		const struct vs_bridge *br = sw->bridges[b];
 		json_t *o, *ports;

@@ -531,6 +531,8 @@ print_show(FILE *out, const json_t *result)
 		fprintf(out, "%s core %s (numa %s)", i == 0 ? ":" : ",",
 			int_str(pmd, "core", &n1), int_str(pmd, "node", &n2));
 	}
+	if (json_is_string(json_object_get(result, "forwarding_code")))
+		fprintf(out, "; forwarding code %s", str_of(result, "forwarding_code"));
 	fputc('\n', out);
 	for (i = 0; i < json_array_size(bridges); i++)
 		print_bridge(out, json_array_get(bridges, i));

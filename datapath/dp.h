@@ -242,8 +242,25 @@ extern volatile uint32_t vs_dp_now_s;
 /* The PMD main loop, launched with rte_eal_remote_launch(); arg is a vs_pmd. */
 int vs_pmd_main(void *arg);
 
-/* Process n packets received on port `slot` (exported for tests). */
+/* Process n packets received on port `slot` (exported for tests), with
+ * the forwarding code built for the ISA vs_dp_select_isa() chose. */
 void vs_dp_input(struct vs_pmd *pmd, uint16_t slot, struct rte_mbuf **pkts, uint16_t n);
+
+/* The same code built for the baseline ISA and, on x86, with AVX2. */
+void vs_dp_input_baseline(struct vs_pmd *pmd, uint16_t slot, struct rte_mbuf **pkts, uint16_t n);
+void vs_dp_input_avx2(struct vs_pmd *pmd, uint16_t slot, struct rte_mbuf **pkts, uint16_t n);
+
+/*
+ * Choose the forwarding code: `isa` "avx2" or "baseline", or NULL for the
+ * best this CPU runs within EAL's SIMD limit (--force-max-simd-bitwidth;
+ * AVX2 needs 256). Before the PMDs start (or between tests). Returns 0, or
+ * -ENOTSUP (not built, or not on this CPU) or -EINVAL (unknown name) and
+ * keeps the current choice.
+ */
+int vs_dp_select_isa(const char *isa);
+
+/* "avx2" or "baseline": the forwarding code in use. */
+const char *vs_dp_isa(void);
 
 /* Send every buffered packet now (exported for tests). */
 void vs_tx_flush_all(struct vs_pmd *pmd);

@@ -690,8 +690,15 @@ input(struct vs_pmd *pmd, uint16_t in_slot, struct rte_mbuf **pkts, uint16_t n, 
 		patch_flush(pmd, &pq, depth);
 }
 
+/* This file is built once for the build's baseline ISA and, on x86, once
+ * more with AVX2 (datapath/meson.build): vs_dp_input() in dispatch.c calls
+ * the one the CPU runs. */
+#ifndef VS_DP_INPUT_ISA
+#define VS_DP_INPUT_ISA vs_dp_input_baseline
+#endif
+
 void
-vs_dp_input(struct vs_pmd *pmd, uint16_t slot, struct rte_mbuf **pkts, uint16_t n)
+VS_DP_INPUT_ISA(struct vs_pmd *pmd, uint16_t slot, struct rte_mbuf **pkts, uint16_t n)
 {
 	input(pmd, slot, pkts, n, 0);
 }

@@ -14,14 +14,17 @@
  * dst MACs are unknown (every frame floods to b, as in the p2p benchmark)
  * or, with known=1, learned on b (every frame is a known unicast).
  *
- * Timing: `reps` windows of `iters` bursts of 32, TSC cycles per packet of
+ * Timing: `reps` windows of `iters` bursts of VS_BURST, TSC cycles per packet of
  * each window around rx + MAC writing + vs_dp_input() (tx included, it
  * happens inside when a burst is complete), minus the median of the same
  * loop with rte_eth_tx_burst() to b instead of vs_dp_input() ("rings and
  * MAC writing"): the median, min and max over the windows are printed.
  *
  *   build/scripts/bench/dp_micro [flows=1000] [known=0] [iters=200000] [reps=9] [huge=1]
- *                                [stride=16]
+ *                                [stride=16] [isa=baseline|avx2]
+ *
+ * isa= picks the build of the forwarding stage (vs_dp_select_isa()); the
+ * default is vswitchd's: the best this CPU runs.
  *
  * huge=1 (root, reserved hugepages) runs EAL in memory on hugepages as
  * vswitchd does; huge=0 runs on 4 KB pages, whose TLB misses then cost
@@ -127,6 +130,7 @@ main(int argc, char **argv)
 	unsigned long reps = arg_of(argc, argv, "reps", 9);
 	unsigned long huge = arg_of(argc, argv, "huge", 1);
 	unsigned long stride = arg_of(argc, argv, "stride", 16);
+	const char *isa = NULL;         /* the best this CPU runs, as vswitchd */
 	char prefix[64], rundir[PATH_MAX];
 	char *eal_nohuge[] = { "dp_micro", "--no-huge", "-m", "1024", "--no-pci", "--no-shconf",
 			       "--no-telemetry", "--lcores=0", prefix, "--log-level=3" };
@@ -154,12 +158,21 @@ main(int argc, char **argv)
 				"[reps=1..1000] [huge=0|1] [stride=16..4096]\n");
 		return 2;
 	}
+	for (int i = 1; i < argc; i++)
+		if (strncmp(argv[i], "isa=", 4) == 0)
+			isa = argv[i] + 4;
 	snprintf(prefix, sizeof(prefix), "--file-prefix=dpm%d", (int)getpid());
 	rc = huge ? rte_eal_init(RTE_DIM(eal_huge), eal_huge)
 		  : rte_eal_init(RTE_DIM(eal_nohuge), eal_nohuge);
 	if (rc < 0) {
 		fprintf(stderr, "dp_micro: cannot initialise EAL\n");
 		return 1;
+	}
+	if (vs_dp_select_isa(isa) != 0) {
+		fprintf(stderr, "dp_micro: isa=%s: not a forwarding code this build and CPU run "
+				"(baseline, avx2)\n", isa);
+		rte_eal_cleanup();
+		return 2;
 	}
 
 	ring_size = rte_align32pow2(n_mbufs + VS_BURST + 1);
@@ -306,9 +319,9 @@ main(int argc, char **argv)
 	} else {
 		qsort(cpp, reps, sizeof(*cpp), cmp_double);
 		qsort(base, reps, sizeof(*base), cmp_double);
-		printf("normal flows=%lu dst=%s: %.1f cycles/packet (median of %lu; min %.1f "
+		printf("normal flows=%lu dst=%s %s: %.1f cycles/packet (median of %lu; min %.1f "
 		       "max %.1f) over %.1f for the rings and MAC writing\n",
-		       flows, known ? "known" : "unknown", cpp[reps / 2] - base[reps / 2], reps,
+		       flows, known ? "known" : "unknown", vs_dp_isa(), cpp[reps / 2] - base[reps / 2], reps,
 		       cpp[0] - base[reps / 2], cpp[reps - 1] - base[reps / 2], base[reps / 2]);
 		rc = 0;
 	}

@@ -1445,6 +1445,21 @@ test_burst_repeated_addresses(void **state)
 	finish();
 }
 
+/* A name that is no build of the forwarding stage is refused and changes
+ * nothing. */
+static void
+test_select_isa(void **state)
+{
+	const char *isa = vs_dp_isa();
+
+	(void)state;
+	assert_int_equal(vs_dp_select_isa("avx512"), -EINVAL);
+	assert_int_equal(vs_dp_select_isa(""), -EINVAL);
+	assert_string_equal(vs_dp_isa(), isa);
+	assert_int_equal(vs_dp_select_isa(isa), 0);
+	assert_string_equal(vs_dp_isa(), isa);
+}
+
 /*
  * One burst whose frames alternate between outputs that need a tag pushed
  * and outputs that do not, with a frame too long for one of them in the
@@ -1717,6 +1732,7 @@ main(void)
 		FWD(test_mixed_burst),
 		FWD(test_burst_stale_entry_between),
 		FWD(test_burst_repeated_addresses),
+		cmocka_unit_test(test_select_isa),
 		FWD(test_tx_full),
 		FWD(test_learn_requests),
 		FWD(test_pmd_loop),
@@ -1751,7 +1767,17 @@ main(void)
 		fprintf(stderr, "test_datapath: setup failed: %s\n", rte_strerror(rte_errno));
 		return 1;
 	}
+	/* Every test, with each build of the forwarding stage this CPU runs. */
+	if (vs_dp_select_isa("baseline") != 0) {
+		fprintf(stderr, "test_datapath: cannot select the baseline forwarding code\n");
+		return 1;
+	}
+	printf("test_datapath: forwarding code: %s\n", vs_dp_isa());
 	ret = cmocka_run_group_tests(tests, NULL, NULL);
+	if (vs_dp_select_isa("avx2") == 0) {
+		printf("test_datapath: forwarding code: %s\n", vs_dp_isa());
+		ret |= cmocka_run_group_tests(tests, NULL, NULL);
+	}
 	for (unsigned i = 0; i < N_ETH; i++) {
 		rte_eth_dev_stop(eth[i]);
 		rte_eth_dev_close(eth[i]);

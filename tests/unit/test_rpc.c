@@ -747,13 +747,14 @@ static const struct print_case print_cases[] = {
 	  "        vlan: trunk 10,20, native 10\n" },
 	{ "show",
 	  "{\"pid\":7,\"version\":\"0.1.0\",\"pmds\":[{\"core\":2,\"node\":0},{\"core\":30,\"node\":1}],"
+	  "\"forwarding_code\":\"avx2\","
 	  "\"bridges\":[{\"name\":\"a\",\"mac_aging_s\":60,\"mac_table_size\":1024,\"mac_count\":1,"
 	  "\"ports\":[{\"name\":\"p0\",\"type\":\"dpdk\",\"options\":{\"devargs\":\"0000:3b:00.0\"},"
 	  "\"link\":\"down\",\"mtu\":9000,\"rxq\":2,\"txq\":2,"
 	  "\"vlan\":{\"mode\":\"access\",\"tag\":100},\"rxq_pmds\":[2,30]}]},"
 	  "{\"name\":\"b\",\"mac_aging_s\":300,\"mac_table_size\":262144,\"mac_count\":0,\"ports\":[]}]}",
 	  false,
-	  "vswitchd 0.1.0 (pid 7), 2 PMDs: core 2 (numa 0), core 30 (numa 1)\n"
+	  "vswitchd 0.1.0 (pid 7), 2 PMDs: core 2 (numa 0), core 30 (numa 1); forwarding code avx2\n"
 	  "Bridge a (1 MAC learned, table 1024, aging 60 s)\n"
 	  "    Port p0\n"
 	  "        type: dpdk, devargs: 0000:3b:00.0\n"
