@@ -15,10 +15,7 @@ if grep -qw avx2 /proc/cpuinfo; then best=avx2; else best=baseline; fi
 # run_with CODE EXTRA_ARGS: start vswitchd, check the code it reports, ping.
 run_with() {
 	local want=$1 extra=$2 logf=$E2E_TMP/vswitchd-$1.log line rx
-	cat >"$E2E_TMP/switch.yaml" <<YAML
-dpdk: {memory_mb: auto, extra_args: [$extra]}
-pmd: {cores: auto}
-control: {socket: $SOCK}
+	E2E_EAL_ARGS=$extra write_config "$E2E_TMP/switch.yaml" "$SOCK" <<YAML
 bridges:
   - name: br0
     ports:

@@ -110,12 +110,13 @@ ns_veth() {
 ns_of() { echo "${E2E_PREFIX}ns$1"; }
 host_if() { echo "${E2E_PREFIX}h$1"; }
 
-# write_config FILE SOCKET: a switch.yaml with the given socket; the bridges
+# write_config FILE SOCKET: a switch.yaml with the given socket (and the EAL
+# arguments in E2E_EAL_ARGS, a YAML flow list's items); the bridges
 # section is read from stdin.
 write_config() {
 	local file=$1 sock=$2
 	{
-		echo "dpdk: {memory_mb: auto}"
+		echo "dpdk: {memory_mb: auto, extra_args: [${E2E_EAL_ARGS:-}]}"
 		echo "pmd: {cores: auto}"
 		echo "control: {socket: $sock}"
 		cat
