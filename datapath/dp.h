@@ -28,20 +28,27 @@
 #include "emc.h"
 
 /*
- * Packets per rx burst and per tx buffer: a vector of up to 128, as VPP's
- * (256) rather than OVS's 32. Under load every stage then works on 128
- * frames at a time: per-call costs (drivers, the PMD loop) are shared by
- * four times as many frames, and the MAC table buckets prefetched by the
- * first pass of normal() have four times as long to arrive. At light load
- * a burst is whatever arrived; nothing waits for a vector to fill.
- * Measured (p2p, vswitch_bench.sh, 3 interleaved runs, 32 -> 128, cycles
- * a frame): learning 100k flows 88.4 -> 83.1, 1000 flows 46.3 -> 46.0,
- * 1 flow 45.1 -> 43.5; rule 1 flow 32.6 -> 31.6; 1518 B rule 127.8 -> 123.9.
+ * Packets per rx burst and per tx buffer: a vector of up to 96, between
+ * OVS's 32 and VPP's 256. Under load every stage then works on 96 frames at
+ * a time: per-call costs (drivers, the PMD loop) are shared by three times
+ * as many frames, and the MAC table buckets prefetched by the first pass of
+ * normal() have three times as long to arrive. At light load a burst is
+ * whatever arrived; nothing waits for a vector to fill.
+ * Measured (p2p, vswitch_bench.sh, interleaved runs, cycles a frame):
+ * 32 -> 128 (3 runs): learning 100k flows 88.4 -> 83.1, 1000 flows 46.3 ->
+ * 46.0, 1 flow 45.1 -> 43.5; rule 1 flow 32.6 -> 31.6; 1518 B rule 127.8 ->
+ * 123.9. 128 -> 96 (medians of 5-6 runs in two sessions): learning 1000
+ * flows 47.1 -> 46.0 and 46.2 -> 45.6, 100k 84.2 -> 79.3 and 86.9 -> 83.0,
+ * 1518 B 139.0 -> 136.0 and 139.3 -> 137.1; rule cases equal or better
+ * (likely the cache: 128 mbufs written by a driver at once are 24 KB at
+ * 64 B, half this Zen 5's L1, next to the MAC table's lines; testpmd itself
+ * is 16 cycles a packet slower with --burst=128). 64 lost at 100k flows
+ * (87.5).
  */
-#define VS_BURST 128
+#define VS_BURST 96
 /* A tx buffer holding this many packets once a packet or a run has been
  * added is sent at once (it holds VS_BURST at most): bursts of 32 leave
- * as soon as they are there, as before vectors grew to 128. */
+ * as soon as they are there, as before vectors grew past 32. */
 #define VS_TX_FLUSH 32
 /* Packets taken from a guest per dequeue: its virtio rings refill in
  * bursts of 32 (OVS dequeues 32 too); with 128 a vector could arrive faster
